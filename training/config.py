@@ -1,0 +1,42 @@
+"""Training configuration: a JSON file, with defaults filled here and unknown keys refused."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+DEFAULTS = {
+    "name": "run",
+    "seed": 0,
+    "data_root": None,  # default: ../shared/data/isbi2015 beside the project
+    "input_size": [512, 416],  # H, W
+    "stride": 2,
+    "sigma": 2.0,
+    "num_keypoints": 19,
+    "backbone": {},
+    "finetune": "lora",  # lora | full
+    "lora": {"rank": 8, "alpha": 16, "dropout": 0.0, "targets": "pointwise"},
+    "epochs": 100,
+    "batch_size": 4,
+    "lr": 1e-3,
+    "backbone_lr": 5e-4,
+    "weight_decay": 1e-4,
+    "warmup_epochs": 2,
+    "val_every": 5,
+    "max_minutes": None,  # stop (resumably) after this much wall time in one process
+    "train_ids": None,  # default: train.txt minus the validation ids
+    "val_ids": None,  # default: every tenth id of train.txt
+    "augment": {},
+    "threads": 2,
+}
+
+
+def load_config(path: str | Path, overrides: dict | None = None) -> dict:
+    cfg = copy.deepcopy(DEFAULTS)
+    user = json.loads(Path(path).read_text())
+    for k in list(user) + list(overrides or {}):
+        if k not in DEFAULTS:
+            raise KeyError(f"unknown config key {k!r} in {path}")
+    cfg.update(user)
+    cfg.update(overrides or {})
+    return cfg

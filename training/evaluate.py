@@ -1,0 +1,98 @@
+"""Evaluation on ISBI: MRE +- SD and SDR at 2/2.5/3/4 mm, per landmark, against a chosen reference.
+
+    python3 -m training.evaluate --checkpoint runs/x/best.pt --split test1 --json out.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .codec import HeatmapCodec
+from .isbi import DEFAULT_ROOT, LANDMARKS, PIXEL_SPACING_MM, read_annotations, read_split
+
+THRESHOLDS_MM = (2.0, 2.5, 3.0, 4.0)
+
+
+@torch.no_grad()
+def predict(model, images, boxes, codec: HeatmapCodec, device, batch: int = 4):
+    """images (N, H, W) 0..255 letterboxed -> points (N, K, 2) source pixels, conf (N, K)."""
+    model.eval()
+    pts, confs = [], []
+    for s in range(0, len(images), batch):
+        x = torch.from_numpy(np.asarray(images[s:s + batch])[:, None] / 255.0).float().to(device)
+        logits = model(x).float().cpu().numpy()
+        for j, lg in enumerate(logits):
+            p, c = codec.decode(lg)
+            pts.append(boxes[s + j].to_source(p))
+            confs.append(c)
+    return np.stack(pts), np.stack(confs)
+
+
+def radial_errors(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
+    """(N, K, 2) each -> (N, K) Euclidean distance in pixels."""
+    return np.linalg.norm(pred - gt, axis=-1)
+
+
+def summarise(err_mm: np.ndarray) -> dict:
+    return {
+        "n_images": int(err_mm.shape[0]),
+        "mre_mm": float(err_mm.mean()),
+        "sd_mm": float(err_mm.std()),
+        "sdr": {f"{t:g}mm": float((err_mm <= t).mean() * 100) for t in THRESHOLDS_MM},
+        "per_landmark": [
+            {"index": k + 1, "name": LANDMARKS[k], "mre_mm": float(err_mm[:, k].mean()),
+             "sd_mm": float(err_mm[:, k].std()),
+             **{f"sdr_{t:g}mm": float((err_mm[:, k] <= t).mean() * 100) for t in THRESHOLDS_MM}}
+            for k in range(err_mm.shape[1])
+        ],
+    }
+
+
+def format_table(name: str, s: dict) -> str:
+    lines = [f"{name}: MRE {s['mre_mm']:.3f} +- {s['sd_mm']:.3f} mm; SDR " +
+             " ".join(f"{k} {v:.2f}%" for k, v in s["sdr"].items()) + f" ({s['n_images']} images)"]
+    lines.append(f"  {'#':>2} {'landmark':<24} {'MRE':>6} {'SD':>6} {'2mm':>6} {'4mm':>6}")
+    for r in s["per_landmark"]:
+        lines.append(f"  {r['index']:>2} {r['name']:<24} {r['mre_mm']:6.2f} {r['sd_mm']:6.2f} {r['sdr_2mm']:6.1f} {r['sdr_4mm']:6.1f}")
+    return "\n".join(lines)
+
+
+def evaluate_checkpoint(checkpoint: Path, split: str, root: Path, device="cpu") -> dict:
+    from .data import load_inputs
+    from .export import load_for_inference
+    model, cfg = load_for_inference(checkpoint)
+    h, w = cfg["input_size"]
+    codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
+    ids = read_split(root, split)
+    imgs, boxes, _ = load_inputs(root, ids, (h, w), Path(__file__).resolve().parents[1] / ".cache" / "isbi")
+    pred, conf = predict(model, imgs, boxes, codec, device)
+    result = {"split": split, "checkpoint": str(checkpoint), "pixel_spacing_mm": PIXEL_SPACING_MM}
+    for ref in ("mean", "senior", "junior"):
+        gt = read_annotations(root, ref)
+        err = radial_errors(pred, np.stack([gt[i] for i in ids])) * PIXEL_SPACING_MM
+        result[f"vs_{ref}"] = summarise(err)
+    result["mean_confidence"] = float(conf.mean())
+    return result
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--split", default="test1")
+    ap.add_argument("--data-root", default=str(DEFAULT_ROOT))
+    ap.add_argument("--json")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(2)
+    res = evaluate_checkpoint(Path(args.checkpoint), args.split, Path(args.data_root))
+    for ref in ("mean", "senior", "junior"):
+        print(format_table(f"{args.split} vs {ref}", res[f"vs_{ref}"]))
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=2))
+
+
+if __name__ == "__main__":
+    main()

