@@ -37,8 +37,13 @@ def export_onnx(model, cfg: dict, path: Path, opset: int = 13):
                       do_constant_folding=True)
 
 
-def onnx_parity(model, cfg: dict, onnx_path: Path, seed: int = 0) -> float:
-    """Max |torch - onnxruntime-node| on a random input (Python here has no onnxruntime)."""
+def onnx_parity(model, cfg: dict, onnx_path: Path, seed: int = 0) -> dict:
+    """Max |PyTorch - onnxruntime-node| on a random input (Python here has no onnxruntime).
+
+    The reference is the PyTorch model run in float64: through ~70 layers, float32 rounding in
+    PyTorch's own kernels already moves the logits by ~1e-4, so float32-vs-float32 compares two
+    noisy copies. The float32 figure is reported too."""
+    import copy
     import subprocess
     import tempfile
 
@@ -46,7 +51,8 @@ def onnx_parity(model, cfg: dict, onnx_path: Path, seed: int = 0) -> float:
     h, w = cfg["input_size"]
     x = np.random.default_rng(seed).uniform(0, 1, (1, 1, h, w)).astype(np.float32)
     with torch.no_grad():
-        ref = model(torch.from_numpy(x)).numpy()
+        ref32 = model(torch.from_numpy(x)).numpy()
+        ref = copy.deepcopy(model).double()(torch.from_numpy(x).double()).numpy()
     with tempfile.TemporaryDirectory() as tmp:
         inp, out = Path(tmp) / "in.f32", Path(tmp) / "out.f32"
         inp.write_bytes(x.tobytes())
@@ -54,7 +60,9 @@ def onnx_parity(model, cfg: dict, onnx_path: Path, seed: int = 0) -> float:
         subprocess.run(["node", str(script), str(onnx_path), str(inp), f"1,1,{h},{w}", str(out)],
                        check=True, capture_output=True, cwd=Path(__file__).resolve().parents[1])
         got = np.fromfile(out, dtype=np.float32).reshape(ref.shape)
-    return float(np.abs(got - ref).max())
+    return {"onnx_vs_torch_max_abs": float(np.abs(got - ref).max()),
+            "onnx_vs_torch_fp32_max_abs": float(np.abs(got - ref32).max()),
+            "reference": "PyTorch float64 on a uniform random input; onnxruntime-node CPU, all graph optimisations"}
 
 
 def main(argv=None):
@@ -81,8 +89,8 @@ def main(argv=None):
     out.parent.mkdir(parents=True, exist_ok=True)
     export_onnx(model, cfg, out)
     parity = onnx_parity(model, cfg, out)
-    if parity > 1e-4:
-        raise SystemExit(f"ONNX/PyTorch parity {parity:.2e} exceeds 1e-4")
+    if parity["onnx_vs_torch_max_abs"] > 1e-4:
+        raise SystemExit(f"ONNX/PyTorch parity {parity['onnx_vs_torch_max_abs']:.2e} exceeds 1e-4")
     h, w = cfg["input_size"]
     codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
     ck = torch.load(args.checkpoint, map_location="cpu")
@@ -114,7 +122,7 @@ def main(argv=None):
                      "val_mre_mm": ck.get("val_mre_mm"), "minutes": args.training_minutes,
                      "hardware": "2 CPU cores", "commit": git_commit(root),
                      "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-        "parity": {"onnx_vs_torch_max_abs": parity},
+        "parity": parity,
         "licence": "Model weights: trained by MedSapiens on ISBI 2015 (research and testing use).",
     }
     if args.eval_json:
@@ -123,7 +131,8 @@ def main(argv=None):
                                      for ref in ("mean", "senior", "junior")}}
     card_path = out.with_suffix("").with_suffix(".card.json") if out.suffix == ".onnx" else Path(str(out) + ".card.json")
     card_path.write_text(json.dumps(card, indent=2) + "\n")
-    print(f"wrote {out} ({out.stat().st_size/1e6:.1f} MB), parity {parity:.2e}, card {card_path}")
+    print(f"wrote {out} ({out.stat().st_size/1e6:.1f} MB), parity {parity['onnx_vs_torch_max_abs']:.2e} "
+          f"(fp32 {parity['onnx_vs_torch_fp32_max_abs']:.2e}), card {card_path}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 
 const [modelPath, inputPath, shapeArg, outPath] = process.argv.slice(2);
-const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'] });
+const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], graphOptimizationLevel: process.env.ORT_OPT ?? 'all' });
 const raw = fs.readFileSync(inputPath);
 const data = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
 const input = new ort.Tensor('float32', data, shapeArg.split(',').map(Number));

@@ -1,0 +1,58 @@
+// Heatmap decoding, the twin of training/codec.py (HeatmapCodec.decode): argmax, one Newton
+// step on the log-density clamped to refine_clamp, softmax mass near the peak as confidence.
+import type { ModelCard } from '../../src-shared/model-card.js';
+import type { Point } from './letterbox.js';
+
+export interface DecodedPoint extends Point {
+  confidence: number;
+}
+
+export type CodecParams = ModelCard['codec'];
+
+/** logits: K channels of h*w (row-major) -> K points in model-input pixels. */
+export function decodeHeatmaps(logits: Float32Array, k: number, h: number, w: number, codec: CodecParams): DecodedPoint[] {
+  if (logits.length !== k * h * w) throw new Error(`heatmaps hold ${logits.length} values, expected ${k}x${h}x${w}`);
+  const out: DecodedPoint[] = [];
+  const r2 = codec.confidence_radius * codec.confidence_radius;
+  for (let c = 0; c < k; c++) {
+    const base = c * h * w;
+    let best = -Infinity;
+    let idx = 0;
+    for (let i = 0; i < h * w; i++) {
+      const v = logits[base + i];
+      if (v > best) {
+        best = v;
+        idx = i;
+      }
+    }
+    const py = Math.floor(idx / w);
+    const px = idx - py * w;
+    const at = (y: number, x: number) => logits[base + y * w + x];
+    const dx = px > 0 && px < w - 1 ? newton(at(py, px - 1), at(py, px), at(py, px + 1), codec.refine_clamp) : 0;
+    const dy = py > 0 && py < h - 1 ? newton(at(py - 1, px), at(py, px), at(py + 1, px), codec.refine_clamp) : 0;
+    const hx = px + dx;
+    const hy = py + dy;
+    let total = 0;
+    let near = 0;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const p = Math.exp(logits[base + y * w + x] - best);
+        total += p;
+        if ((x - hx) * (x - hx) + (y - hy) * (y - hy) <= r2) near += p;
+      }
+    }
+    out.push({
+      x: (hx + 0.5) * codec.stride - 0.5,
+      y: (hy + 0.5) * codec.stride - 0.5,
+      confidence: near / total,
+    });
+  }
+  return out;
+}
+
+function newton(a: number, b: number, c: number, clamp: number): number {
+  const second = a - 2 * b + c;
+  if (second >= 0) return 0;
+  const step = -(c - a) / (2 * second);
+  return Math.max(-clamp, Math.min(clamp, step));
+}

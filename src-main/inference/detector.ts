@@ -1,0 +1,83 @@
+// From a decoded grey image to landmarks in original pixels (and mm), with the time each stage took.
+import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
+import type { ModelCard } from '../../src-shared/model-card.js';
+import { decodeHeatmaps } from './codec.js';
+import { Letterbox } from './letterbox.js';
+import type { LoadedModel } from './model.js';
+
+export interface GreyImage {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
+export interface Spacing {
+  rowMm: number;
+  colMm: number;
+}
+
+export interface DetectedLandmark {
+  id: string;
+  x: number;
+  y: number;
+  confidence: number;
+  xMm?: number;
+  yMm?: number;
+}
+
+export interface Detection {
+  landmarks: DetectedLandmark[];
+  timingsMs: { preprocess: number; inference: number; decode: number };
+}
+
+export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { input: Float32Array; box: Letterbox } {
+  const { width: W, height: H, scale, mean, std } = card.input;
+  const box = new Letterbox(img.width, img.height, W, H);
+  let pixels = img.pixels;
+  if (flip) pixels = mirror(img);
+  const resized = box.apply(pixels);
+  const input = new Float32Array(resized.length);
+  // Python: (img / 255.0) in float64, then float32; scale is 1/255 in the card
+  const inv = 1 / scale;
+  const divisor = Math.abs(inv - Math.round(inv)) < 1e-9 ? Math.round(inv) : inv;
+  for (let i = 0; i < resized.length; i++) input[i] = (resized[i] / divisor - mean) / std;
+  return { input, box };
+}
+
+function mirror(img: GreyImage): Uint8Array {
+  const out = new Uint8Array(img.pixels.length);
+  for (let y = 0; y < img.height; y++) {
+    const row = y * img.width;
+    for (let x = 0; x < img.width; x++) out[row + x] = img.pixels[row + img.width - 1 - x];
+  }
+  return out;
+}
+
+export function landmarkIds(card: ModelCard): string[] {
+  // the card lists names in model output order; map to the app's ids where they match
+  return card.landmarks.map((n) => ISBI_LANDMARKS.find((l) => l.id === n)?.id ?? n);
+}
+
+export async function detect(model: LoadedModel, img: GreyImage, opts: { spacing?: Spacing; facingLeft?: boolean } = {}): Promise<Detection> {
+  const card = model.card;
+  const flip = (opts.facingLeft ?? false) !== (card.input.orientation === 'facing-left');
+  const t0 = performance.now();
+  const { input, box } = preprocess(img, card, flip);
+  const t1 = performance.now();
+  const heatmaps = await model.run(input, 1);
+  const t2 = performance.now();
+  const pts = decodeHeatmaps(heatmaps, card.landmarks.length, card.output.height, card.output.width, card.codec);
+  const ids = landmarkIds(card);
+  const landmarks = pts.map((p, i) => {
+    const src = box.toSource(p);
+    const x = flip ? img.width - 1 - src.x : src.x;
+    const lm: DetectedLandmark = { id: ids[i], x, y: src.y, confidence: p.confidence };
+    if (opts.spacing) {
+      lm.xMm = x * opts.spacing.colMm;
+      lm.yMm = src.y * opts.spacing.rowMm;
+    }
+    return lm;
+  });
+  const t3 = performance.now();
+  return { landmarks, timingsMs: { preprocess: t1 - t0, inference: t2 - t1, decode: t3 - t2 } };
+}

@@ -1,0 +1,100 @@
+// Model-input geometry and resampling, the twin of training/preprocess.py: the same arithmetic
+// in the same order, so the app's landmarks match the evaluation's.
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export class Letterbox {
+  readonly scale: number;
+  readonly resizedW: number;
+  readonly resizedH: number;
+  readonly offsetX: number;
+  readonly offsetY: number;
+
+  constructor(
+    readonly srcW: number,
+    readonly srcH: number,
+    readonly dstW: number,
+    readonly dstH: number,
+  ) {
+    this.scale = Math.min(dstW / srcW, dstH / srcH);
+    this.resizedW = Math.max(1, Math.min(dstW, Math.floor(srcW * this.scale + 0.5)));
+    this.resizedH = Math.max(1, Math.min(dstH, Math.floor(srcH * this.scale + 0.5)));
+    this.offsetX = Math.floor((dstW - this.resizedW) / 2);
+    this.offsetY = Math.floor((dstH - this.resizedH) / 2);
+  }
+
+  toInput(p: Point): Point {
+    return {
+      x: ((p.x + 0.5) * this.resizedW) / this.srcW - 0.5 + this.offsetX,
+      y: ((p.y + 0.5) * this.resizedH) / this.srcH - 0.5 + this.offsetY,
+    };
+  }
+
+  toSource(p: Point): Point {
+    return {
+      x: ((p.x - this.offsetX + 0.5) * this.srcW) / this.resizedW - 0.5,
+      y: ((p.y - this.offsetY + 0.5) * this.srcH) / this.resizedH - 0.5,
+    };
+  }
+
+  /** grey (srcH x srcW, row-major) -> (dstH x dstW) float32 in 0..255, zero padded. */
+  apply(grey: Uint8Array): Float32Array {
+    const { srcW, srcH, dstW, dstH, resizedW: rw, resizedH: rh, offsetX: ox, offsetY: oy } = this;
+    if (grey.length !== srcW * srcH) throw new Error(`expected ${srcW * srcH} pixels, got ${grey.length}`);
+    const wy = areaWeights(srcH, rh);
+    const wx = areaWeights(srcW, rw);
+    // Python computes (wy @ grey) @ wx.T in float64; rows first, then columns, as here.
+    const rows = new Float64Array(rh * srcW);
+    for (let i = 0; i < rh; i++) {
+      const { start, weights } = wy[i];
+      const dst = i * srcW;
+      for (let k = 0; k < weights.length; k++) {
+        const w = weights[k];
+        const src = (start + k) * srcW;
+        for (let x = 0; x < srcW; x++) rows[dst + x] += w * grey[src + x];
+      }
+    }
+    const out = new Float32Array(dstW * dstH);
+    for (let i = 0; i < rh; i++) {
+      const base = i * srcW;
+      const o = (i + oy) * dstW + ox;
+      for (let j = 0; j < rw; j++) {
+        const { start, weights } = wx[j];
+        let acc = 0;
+        for (let k = 0; k < weights.length; k++) acc += weights[k] * rows[base + start + k];
+        out[o + j] = acc;
+      }
+    }
+    return out;
+  }
+}
+
+export interface AreaWeight {
+  start: number;
+  weights: Float64Array;
+}
+
+/** Output i averages the source interval [i, i+1) * nIn / nOut, weighted by overlap. */
+export function areaWeights(nIn: number, nOut: number): AreaWeight[] {
+  const f = nIn / nOut;
+  const out: AreaWeight[] = [];
+  for (let i = 0; i < nOut; i++) {
+    const a = i * f;
+    const b = (i + 1) * f;
+    const j0 = Math.floor(a);
+    const j1 = Math.min(nIn, Math.ceil(b));
+    const weights = new Float64Array(j1 - j0);
+    let sum = 0;
+    for (let j = j0; j < j1; j++) {
+      const w = Math.max(0, Math.min(b, j + 1) - Math.max(a, j));
+      weights[j - j0] = w;
+      sum += w;
+    }
+    for (let k = 0; k < weights.length; k++) weights[k] /= sum;
+    out.push({ start: j0, weights });
+  }
+  return out;
+}

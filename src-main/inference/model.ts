@@ -1,0 +1,129 @@
+// Loads an ONNX model with its card, picks an execution provider, and runs it. One session is
+// shared by all callers; runs are queued so concurrent requests never oversubscribe the CPU.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { AppError } from '../../src-shared/errors.js';
+import { ModelCardSchema, type ModelCard } from '../../src-shared/model-card.js';
+import { defaultModelDir } from '../util/paths.js';
+
+export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'cpu';
+
+export interface ProviderChoice {
+  name: ProviderName;
+  gpu: boolean;
+  /** why the GPU providers that were tried are not in use */
+  fallbacks: { name: ProviderName; error: string }[];
+}
+
+export interface LoadedModel {
+  card: ModelCard;
+  onnxPath: string;
+  provider: ProviderChoice;
+  run(input: Float32Array, batch: number): Promise<Float32Array>;
+  close(): Promise<void>;
+}
+
+export function gpuProvidersFor(platform: NodeJS.Platform): ProviderName[] {
+  if (platform === 'win32') return ['cuda', 'dml'];
+  if (platform === 'darwin') return ['coreml'];
+  return ['cuda'];
+}
+
+export function findModelCard(dir = defaultModelDir()): string {
+  if (!fs.existsSync(dir)) throw new AppError('model_invalid', `model folder ${dir} does not exist`);
+  const cards = fs.readdirSync(dir).filter((f) => f.endsWith('.card.json')).sort();
+  if (cards.length === 0) throw new AppError('model_invalid', `no *.card.json model card in ${dir}`);
+  return path.join(dir, cards[cards.length - 1]);
+}
+
+export function readModelCard(cardPath: string): ModelCard {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(cardPath, 'utf8'));
+  } catch (e) {
+    throw new AppError('model_invalid', `model card ${cardPath} is not readable JSON: ${(e as Error).message}`);
+  }
+  const parsed = ModelCardSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new AppError('model_invalid', `model card ${path.basename(cardPath)} is invalid at ${first.path.join('.') || '(root)'}: ${first.message}`, {
+      issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+    });
+  }
+  const card = parsed.data;
+  if (card.codec.heatmap_size[0] !== card.output.height || card.codec.heatmap_size[1] !== card.output.width) {
+    throw new AppError('model_invalid', 'model card: codec heatmap size differs from output size');
+  }
+  return card;
+}
+
+export interface LoadOptions {
+  cardPath?: string;
+  /** 'auto' tries the platform's GPU providers first; env MEDSAPIENS_EP overrides */
+  provider?: ProviderName | 'auto';
+  threads?: number;
+  verifyHash?: boolean;
+}
+
+export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
+  const cardPath = opts.cardPath ?? findModelCard();
+  const card = readModelCard(cardPath);
+  const onnxPath = path.join(path.dirname(cardPath), card.file);
+  if (!fs.existsSync(onnxPath)) throw new AppError('model_invalid', `model file ${onnxPath} named by its card is missing`);
+  if (opts.verifyHash !== false) {
+    const sha = crypto.createHash('sha256').update(fs.readFileSync(onnxPath)).digest('hex');
+    if (sha !== card.sha256) throw new AppError('model_invalid', `model file ${card.file} does not match its card (sha256 differs)`);
+  }
+  const wanted = (process.env.MEDSAPIENS_EP as ProviderName | undefined) ?? opts.provider ?? 'auto';
+  const threads = opts.threads ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  const base: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  };
+  const candidates: ProviderName[] = wanted === 'auto' ? [...gpuProvidersFor(process.platform), 'cpu'] : [wanted];
+  const fallbacks: ProviderChoice['fallbacks'] = [];
+  let session: ort.InferenceSession | undefined;
+  let chosen: ProviderName = 'cpu';
+  for (const name of candidates) {
+    try {
+      session = await ort.InferenceSession.create(onnxPath, { ...base, executionProviders: [name] });
+      chosen = name;
+      break;
+    } catch (e) {
+      fallbacks.push({ name, error: String((e as Error).message ?? e).split('\n')[0].slice(0, 200) });
+    }
+  }
+  if (!session) throw new AppError('model_invalid', `could not start the model on ${candidates.join(', ')}: ${fallbacks.map((f) => f.error).join('; ')}`);
+  const s = session;
+  const provider: ProviderChoice = { name: chosen, gpu: chosen !== 'cpu', fallbacks };
+  const { height, width } = card.input;
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    card,
+    onnxPath,
+    provider,
+    run(input: Float32Array, batch: number) {
+      const job = queue.then(async () => {
+        const tensor = new ort.Tensor('float32', input, [batch, 1, height, width]);
+        const result = await s.run({ [card.input.name]: tensor });
+        return result[card.output.name].data as Float32Array;
+      });
+      queue = job.catch(() => undefined);
+      return job;
+    },
+    async close() {
+      await queue;
+      await s.release();
+    },
+  };
+}
+
+export function describeProvider(p: ProviderChoice): string {
+  if (p.gpu) return `GPU (${p.name})`;
+  const tried = p.fallbacks.map((f) => f.name).join(', ');
+  return tried ? `CPU (no GPU provider available: tried ${tried})` : 'CPU';
+}

@@ -1,0 +1,73 @@
+// The model card: everything the app needs to run a model exactly as it was trained, plus what
+// a clinician or auditor needs to trust it. Written by training/export.py, validated at load.
+import { z } from 'zod';
+
+const Sdr = z.record(z.string(), z.number());
+const Figures = z.object({ n_images: z.number().int(), mre_mm: z.number(), sd_mm: z.number(), sdr: Sdr });
+
+export const ModelCardSchema = z.object({
+  schema_version: z.literal(1),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  landmark_set: z.string(),
+  landmarks: z.array(z.string()).min(1),
+  input: z.object({
+    name: z.string(),
+    layout: z.literal('NCHW'),
+    channels: z.literal(1),
+    height: z.number().int().positive(),
+    width: z.number().int().positive(),
+    dtype: z.literal('float32'),
+    scale: z.number().positive(),
+    mean: z.number(),
+    std: z.number().positive(),
+    resize: z.literal('letterbox-area'),
+    pad_value: z.number(),
+    orientation: z.enum(['facing-right', 'facing-left']),
+  }),
+  output: z.object({
+    name: z.string(),
+    kind: z.literal('logits'),
+    height: z.number().int().positive(),
+    width: z.number().int().positive(),
+    stride: z.number().int().positive(),
+  }),
+  codec: z.object({
+    name: z.literal('gaussian-softmax-newton'),
+    input_size: z.tuple([z.number().int(), z.number().int()]),
+    heatmap_size: z.tuple([z.number().int(), z.number().int()]),
+    stride: z.number().int().positive(),
+    sigma: z.number().positive(),
+    confidence_radius: z.number().positive(),
+    refine_clamp: z.number().nonnegative(),
+  }),
+  backbone: z.object({
+    type: z.string(),
+    model: z.string(),
+    pretrained: z.boolean(),
+    finetune: z.string(),
+    lora: z.unknown().nullable(),
+  }),
+  pretrained_source: z.object({ description: z.string(), package: z.string(), licence: z.string() }),
+  training: z.object({
+    dataset: z.string(),
+    train_split: z.string(),
+    validation_ids: z.array(z.string()),
+    ground_truth: z.string(),
+    epochs: z.number().int(),
+    best_epoch: z.number().int(),
+    val_mre_mm: z.number().nullable().optional(),
+    minutes: z.number().nullable().optional(),
+    hardware: z.string(),
+    commit: z.string(),
+    exported_at: z.string(),
+  }),
+  parity: z.object({ onnx_vs_torch_max_abs: z.number().max(1e-4), onnx_vs_torch_fp32_max_abs: z.number().optional(), reference: z.string().optional() }),
+  metrics: z
+    .object({ test1: z.object({ mean: Figures, senior: Figures, junior: Figures }) })
+    .optional(),
+  licence: z.string(),
+});
+export type ModelCard = z.infer<typeof ModelCardSchema>;
