@@ -121,7 +121,8 @@ def main(argv=None):
                      "epochs": cfg["epochs"], "best_epoch": ck.get("epoch", -1) + 1,
                      "val_mre_mm": ck.get("val_mre_mm"), "minutes": args.training_minutes,
                      "hardware": "2 CPU cores", "commit": git_commit(root),
-                     "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+                     "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                     "config": cfg},
         "parity": parity,
         "licence": "Model weights: trained by MedSapiens on ISBI 2015 (research and testing use).",
     }

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs everything and runs every test: TypeScript services, the Python training pipeline,
+# the renderer in Chromium. Used by CI (.ci/run) and by developers alike.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+npm test

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { createCaseStore } from '../../db/store.js';
+import { batchRows, runBatch } from '../../services/batch.js';
+import { createImageLibrary } from '../../services/image-library.js';
+import { describeProvider, loadModel, type LoadedModel } from '../../inference/model.js';
+import path from 'node:path';
+import { formatFromPath, info, toCsv, writeResult } from '../output.js';
+import { ProgressLine } from '../progress.js';
+
+export function registerBatch(program: Command): void {
+  program
+    .command('batch')
+    .description('detect landmarks on every image under a folder; resumable (re-run to continue)')
+    .argument('<folder>', 'folder to process recursively')
+    .option('-o, --out <file>', 'results file (.csv or .json); default: CSV on stdout')
+    .option('--db <file>', 'case database file')
+    .option('--retry-failed', 'try files that failed before again')
+    .action(async (folder: string, opts: { out?: string; db?: string; retryFailed?: boolean }) => {
+      const store = createCaseStore({ path: opts.db });
+      const library = createImageLibrary(path.join(path.dirname(store.path), 'images'));
+      let model: Promise<LoadedModel> | undefined;
+      const getModel = () =>
+        (model ??= loadModel().then((m) => {
+          info(`model ${m.card.name} ${m.card.version} on ${describeProvider(m.provider)}`);
+          return m;
+        }));
+      let stop = false;
+      process.once('SIGINT', () => {
+        stop = true;
+        info('\nstopping after the current image; run the same command again to continue');
+      });
+      const bar = new ProgressLine('batch');
+      try {
+        const s = await runBatch({ root: folder, store, library, model: getModel, onProgress: (d, t, cur) => bar.update(d, t, path.basename(cur)), shouldStop: () => stop, retryFailed: opts.retryFailed });
+        bar.stop();
+        info(`batch: ${s.done} done, ${s.failed} failed, ${s.pending} pending of ${s.total} (${s.processedNow} processed in this run); job ${s.jobId}`);
+        for (const f of s.failures) info(`  failed: ${f.path}: ${f.code}: ${f.message}`);
+        const rows = batchRows(store, s.jobId);
+        const fmt = formatFromPath(opts.out, 'csv');
+        writeResult(fmt === 'json' ? JSON.stringify({ summary: s, rows }, null, 2) + '\n' : toCsv(rows, ['file', 'image_id', 'landmark', 'x', 'y', 'confidence', 'source', 'status', 'error']), opts.out);
+        if (s.pending > 0) process.exitCode = 3;
+      } finally {
+        if (model) await (await model).close();
+        store.close();
+      }
+    });
+}

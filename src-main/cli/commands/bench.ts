@@ -1,0 +1,22 @@
+import os from 'node:os';
+import type { Command } from 'commander';
+import { runBench } from '../../services/bench.js';
+import { info, writeResult } from '../output.js';
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('latency per stage, end to end, bare inference and batch throughput, peak memory')
+    .argument('[files...]', 'images to time (default: an ISBI JPEG and a JPEG 2000 DICOM from ../shared)')
+    .option('--runs <n>', 'timed runs per file after warm-up', (v) => parseInt(v, 10), 20)
+    .option('--batch-folder <dir>', 'also time a batch over this folder')
+    .option('--batch-limit <n>', 'images from the batch folder', (v) => parseInt(v, 10), 20)
+    .option('--torch', 'also time the same model in PyTorch eager (needs python3 with torch)')
+    .option('--json <file>', 'write the figures as JSON')
+    .action(async (files: string[], opts: { runs: number; batchFolder?: string; batchLimit: number; torch?: boolean; json?: string }) => {
+      const r = await runBench({ files, runs: opts.runs, batchFolder: opts.batchFolder, batchLimit: opts.batchLimit, torch: !!opts.torch, log: info });
+      const text = JSON.stringify({ ...r, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version } }, null, 2) + '\n';
+      if (opts.json) writeResult(text, opts.json);
+      else process.stdout.write(text);
+    });
+}

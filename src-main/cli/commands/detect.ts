@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { toAppError } from '../../../src-shared/errors.js';
+import { importImage } from '../../imaging/import.js';
+import { detect } from '../../inference/detector.js';
+import { describeProvider, loadModel } from '../../inference/model.js';
+import { formatFromPath, info, toCsv, writeResult } from '../output.js';
+
+export function registerDetect(program: Command): void {
+  program
+    .command('detect')
+    .description('detect the landmarks on one or more cephalograms (DICOM, PNG, JPEG, TIFF, BMP)')
+    .argument('<files...>', 'image files')
+    .option('-o, --out <file>', 'write results here (.json or .csv) instead of stdout')
+    .option('-f, --format <format>', 'json or csv (default: from --out, else json)')
+    .option('--facing-left', 'the profile faces left (mirrored for the model, points mirrored back)')
+    .action(async (files: string[], opts: { out?: string; format?: string; facingLeft?: boolean }) => {
+      const model = await loadModel();
+      info(`model ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}`);
+      const results: Record<string, unknown>[] = [];
+      let failed = 0;
+      for (const file of files) {
+        try {
+          const img = await importImage(file);
+          const spacing = img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
+          const det = await detect(model, img, { spacing, facingLeft: opts.facingLeft });
+          results.push({
+            file,
+            ok: true,
+            width: img.width,
+            height: img.height,
+            spacing: img.spacing,
+            model: { name: model.card.name, version: model.card.version, provider: model.provider.name },
+            landmarks: det.landmarks,
+            timings_ms: det.timingsMs,
+          });
+        } catch (e) {
+          failed++;
+          const err = toAppError(e);
+          info(`${file}: ${err.code}: ${err.message}`);
+          results.push({ file, ok: false, error: err.toJSON() });
+        }
+      }
+      const format = (opts.format as 'json' | 'csv' | undefined) ?? formatFromPath(opts.out, 'json');
+      if (format === 'csv') {
+        const rows = results.flatMap((r) =>
+          r.ok
+            ? (r.landmarks as Record<string, unknown>[]).map((l) => ({ file: r.file, landmark: l.id, x: l.x, y: l.y, confidence: l.confidence, x_mm: l.xMm, y_mm: l.yMm, error: '' }))
+            : [{ file: r.file, landmark: '', x: '', y: '', confidence: '', x_mm: '', y_mm: '', error: (r.error as { code: string }).code }],
+        );
+        writeResult(toCsv(rows, ['file', 'landmark', 'x', 'y', 'confidence', 'x_mm', 'y_mm', 'error']), opts.out);
+      } else {
+        writeResult(JSON.stringify(files.length === 1 ? results[0] : results, null, 2) + '\n', opts.out);
+      }
+      await model.close();
+      if (failed) process.exitCode = failed === files.length ? 2 : 1;
+    });
+}

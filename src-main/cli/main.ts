@@ -1,0 +1,29 @@
+// `medsapiens`: the app's services without a window.
+import { protectStdout } from './output.js';
+protectStdout();
+
+const { Command } = await import('commander');
+const { toAppError } = await import('../../src-shared/errors.js');
+const { registerDetect } = await import('./commands/detect.js');
+const { registerEval } = await import('./commands/eval.js');
+const { registerBench } = await import('./commands/bench.js');
+const { registerBatch } = await import('./commands/batch.js');
+const { registerServe } = await import('./commands/serve.js');
+const { registerImportExport } = await import('./commands/import-export.js');
+
+const program = new Command();
+program.name('medsapiens').description('Cephalometric landmark detection and analysis, offline.').version('0.1.0');
+registerDetect(program);
+registerEval(program);
+registerBench(program);
+registerBatch(program);
+registerServe(program);
+registerImportExport(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = toAppError(e);
+  process.stderr.write(`medsapiens: ${err.code}: ${err.message}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,203 @@
+// Patients, studies and images: importing an image record (idempotent on the content hash),
+// finding cases, and the per-image settings (ruler, orientation).
+import type { z } from 'zod';
+import { AppError } from '../../src-shared/errors.js';
+import type { ImportImageInput } from './inputs.js';
+import type { Db } from './open.js';
+import {
+  type CaseSummary,
+  CaseSummaryRow,
+  type Image,
+  ImageRow,
+  type Orientation,
+  type Patient,
+  PatientRow,
+  parseRow,
+  parseRows,
+  type Study,
+  StudyRow,
+} from './rows.js';
+import { buildSearch } from './search.js';
+import { writeTx } from './tx.js';
+
+export type ImportImageData = z.output<typeof ImportImageInput>;
+
+export type { CaseSummary };
+
+export interface ImportResult {
+  /** false: an image with the same content hash was already there and is returned unchanged */
+  created: boolean;
+  patient: Patient;
+  study: Study;
+  image: Image;
+}
+
+export interface RulerData {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  lengthMm: number;
+}
+
+export function createCaseRepository(db: Db, now: () => Date) {
+  const q = {
+    imageBySha: db.prepare('SELECT * FROM images WHERE sha256 = ?'),
+    image: db.prepare('SELECT * FROM images WHERE id = ?'),
+    study: db.prepare('SELECT * FROM studies WHERE id = ?'),
+    studyByUid: db.prepare('SELECT * FROM studies WHERE study_uid = ?'),
+    patient: db.prepare('SELECT * FROM patients WHERE id = ?'),
+    // same expressions and WHERE as the patients_identity index, so the lookup uses it
+    patientByIdentity: db.prepare(`
+      SELECT * FROM patients
+      WHERE ifnull(external_id, '') = @externalId AND ifnull(name, '') = @name AND (external_id IS NOT NULL OR name IS NOT NULL)`),
+    insertPatient: db.prepare(`
+      INSERT INTO patients (external_id, name, birth_date, sex, created_at)
+      VALUES (@externalId, @name, @birthDate, @sex, @at) RETURNING *`),
+    insertStudy: db.prepare(`
+      INSERT INTO studies (patient_id, study_uid, study_date, description, created_at)
+      VALUES (@patientId, @studyUid, @studyDate, @description, @at) RETURNING *`),
+    insertImage: db.prepare(`
+      INSERT INTO images (study_id, sha256, source_path, format, width, height, spacing_row_mm, spacing_col_mm, spacing_source, orientation, created_at)
+      VALUES (@studyId, @sha256, @sourcePath, @format, @width, @height, @rowMm, @colMm, @spacingSource, @orientation, @at) RETURNING *`),
+    setRuler: db.prepare(`
+      UPDATE images SET ruler_mm_per_px = @mmPerPx, ruler_x1 = @x1, ruler_y1 = @y1, ruler_x2 = @x2, ruler_y2 = @y2, ruler_length_mm = @lengthMm
+      WHERE id = @id RETURNING *`),
+    setOrientation: db.prepare('UPDATE images SET orientation = ? WHERE id = ? RETURNING *'),
+  };
+
+  function loadImage(imageId: number): Image {
+    const row = q.image.get(imageId);
+    if (!row) throw new AppError('not_found', `no image ${imageId}`, { imageId });
+    return parseRow(ImageRow, row, 'images');
+  }
+
+  function findOrCreatePatient(p: ImportImageData['patient'], at: string): Patient {
+    const externalId = p.externalId ?? null;
+    const name = p.name ?? null;
+    if (externalId !== null || name !== null) {
+      const row = q.patientByIdentity.get({ externalId: externalId ?? '', name: name ?? '' });
+      if (row) return parseRow(PatientRow, row, 'patients');
+    }
+    return parseRow(PatientRow, q.insertPatient.get({ externalId, name, birthDate: p.birthDate ?? null, sex: p.sex ?? null, at }), 'patients');
+  }
+
+  /** Reuses the study with the same UID; without a UID (a PNG, a scan) each image is its own study,
+   * since nothing says two such images belong together. */
+  function findOrCreateStudy(input: ImportImageData, at: string): { patient: Patient; study: Study } {
+    const uid = input.study.studyUid ?? null;
+    if (uid !== null) {
+      const row = q.studyByUid.get(uid);
+      if (row) {
+        const study = parseRow(StudyRow, row, 'studies');
+        const patient = parseRow(PatientRow, q.patient.get(study.patientId), 'patients');
+        const externalId = input.patient.externalId ?? null;
+        const name = input.patient.name ?? null;
+        if (patient.externalId !== externalId || patient.name !== name) {
+          // a study UID is globally unique: a second patient for it means mixed-up or badly
+          // anonymised files, which must not be filed silently under either patient
+          throw new AppError('conflict', `study ${uid} is already filed under another patient`, { studyUid: uid, patientId: patient.id });
+        }
+        return { patient, study };
+      }
+    }
+    const patient = findOrCreatePatient(input.patient, at);
+    const study = parseRow(
+      StudyRow,
+      q.insertStudy.get({ patientId: patient.id, studyUid: uid, studyDate: input.study.studyDate ?? null, description: input.study.description ?? null, at }),
+      'studies',
+    );
+    return { patient, study };
+  }
+
+  function caseOf(image: Image): { patient: Patient; study: Study } {
+    const study = parseRow(StudyRow, q.study.get(image.studyId), 'studies');
+    const patient = parseRow(PatientRow, q.patient.get(study.patientId), 'patients');
+    return { patient, study };
+  }
+
+  return {
+    loadImage,
+    caseOf,
+
+    /** Idempotent on the content hash: importing the same bytes again (another path, a re-run
+     * batch, a second process at the same moment) returns the existing records unchanged. */
+    importImageRecord(input: ImportImageData): ImportResult {
+      return writeTx(db, () => {
+        const existing = q.imageBySha.get(input.sha256);
+        if (existing) {
+          const image = parseRow(ImageRow, existing, 'images');
+          return { created: false, ...caseOf(image), image };
+        }
+        const at = now().toISOString();
+        const { patient, study } = findOrCreateStudy(input, at);
+        const image = parseRow(
+          ImageRow,
+          q.insertImage.get({
+            studyId: study.id,
+            sha256: input.sha256,
+            sourcePath: input.sourcePath,
+            format: input.format,
+            width: input.width,
+            height: input.height,
+            rowMm: input.spacing?.rowMm ?? null,
+            colMm: input.spacing?.colMm ?? null,
+            spacingSource: input.spacing?.source ?? 'none',
+            orientation: input.orientation,
+            at,
+          }),
+          'images',
+        );
+        return { created: true, patient, study, image };
+      });
+    },
+
+    listCases(query: { search?: string; limit: number; offset: number }): CaseSummary[] {
+      const where = buildSearch(query.search, { name: 'p.name', externalId: 'p.external_id', studyDate: 's.study_date' });
+      const rows = db
+        .prepare(
+          `SELECT i.id AS imageId, p.id AS patientId, p.external_id AS patientExternalId, p.name AS patientName,
+                  p.birth_date AS birthDate, p.sex AS sex, s.id AS studyId, s.study_uid AS studyUid,
+                  s.study_date AS studyDate, s.description AS studyDescription, i.source_path AS sourcePath,
+                  i.format AS format, i.width AS width, i.height AS height, i.created_at AS importedAt,
+                  (SELECT max(ls.id) FROM landmark_sets ls WHERE ls.image_id = i.id) AS currentSetId
+           FROM images i JOIN studies s ON s.id = i.study_id JOIN patients p ON p.id = s.patient_id
+           WHERE ${where.sql}
+           ORDER BY s.study_date DESC NULLS LAST, i.id DESC
+           LIMIT @limit OFFSET @offset`,
+        )
+        .all({ ...where.params, limit: query.limit, offset: query.offset });
+      return parseRows(CaseSummaryRow, rows, 'case list');
+    },
+
+    /** Sets (or with null clears) the ruler calibration from two points on the image and the
+     * length the user says lies between them. */
+    setRuler(imageId: number, ruler: RulerData | null): Image {
+      return writeTx(db, () => {
+        const img = loadImage(imageId);
+        if (ruler === null) {
+          return parseRow(ImageRow, q.setRuler.get({ id: imageId, mmPerPx: null, x1: null, y1: null, x2: null, y2: null, lengthMm: null }), 'images');
+        }
+        for (const [x, y] of [
+          [ruler.x1, ruler.y1],
+          [ruler.x2, ruler.y2],
+        ]) {
+          if (x < 0 || y < 0 || x > img.width || y > img.height) {
+            throw new AppError('bad_request', `ruler point (${x}, ${y}) is outside the ${img.width}x${img.height} image`);
+          }
+        }
+        const mmPerPx = ruler.lengthMm / Math.hypot(ruler.x2 - ruler.x1, ruler.y2 - ruler.y1);
+        return parseRow(ImageRow, q.setRuler.get({ id: imageId, mmPerPx, ...ruler }), 'images');
+      });
+    },
+
+    setOrientation(imageId: number, orientation: Orientation): Image {
+      return writeTx(db, () => {
+        loadImage(imageId);
+        return parseRow(ImageRow, q.setOrientation.get(orientation, imageId), 'images');
+      });
+    },
+  };
+}
+
+export type CaseRepository = ReturnType<typeof createCaseRepository>;

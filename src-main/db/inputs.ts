@@ -1,0 +1,165 @@
+// Input schemas: everything that crosses into the store is parsed here first, so the SQL below
+// only ever sees well-formed values, and a caller's mistake comes back as 'bad_request' with the
+// offending field named instead of as a constraint failure deep in SQLite.
+import { z } from 'zod';
+import { AppError, ERROR_CODES } from '../../src-shared/errors.js';
+import { ALL_LANDMARKS } from '../../src-shared/landmarks.js';
+import { FILE_STATUSES, ORIENTATIONS, SPACING_SOURCES } from './rows.js';
+
+export const Id = z.number().int().positive();
+
+/** Trimmed text, where '' (DICOM's "empty element") means absent. */
+const optText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((s) => (s ? s : null));
+
+/** YYYY-MM-DD, also accepting DICOM's YYYYMMDD; must be a real calendar date. */
+const optDate = z
+  .string()
+  .trim()
+  .nullish()
+  .transform((s, ctx) => {
+    if (!s) return null;
+    const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(s);
+    const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
+    const d = new Date(`${iso}T00:00:00Z`);
+    if (!m || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) {
+      ctx.addIssue({ code: 'custom', message: `not a date (YYYY-MM-DD or YYYYMMDD): ${s}` });
+      return z.NEVER;
+    }
+    return iso;
+  });
+
+const coord = z.number().finite();
+const positive = z.number().finite().positive();
+
+export const LandmarkIdInput = z.enum(ALL_LANDMARKS.map((l) => l.id) as [string, ...string[]]);
+
+export const PatientInput = z
+  .object({
+    externalId: optText(128),
+    name: optText(256),
+    birthDate: optDate,
+    sex: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .nullish()
+      .transform((s) => (s ? s : null))
+      .pipe(z.enum(['M', 'F', 'O']).nullable()),
+  })
+  .partial();
+
+export const StudyInput = z
+  .object({
+    studyUid: optText(128),
+    studyDate: optDate,
+    description: optText(1024),
+  })
+  .partial();
+
+export const SpacingInput = z.object({
+  rowMm: positive,
+  colMm: positive,
+  // 'none' is what the database writes when there is no spacing at all
+  source: z.enum(SPACING_SOURCES).exclude(['none']),
+});
+
+export const ImportImageInput = z.object({
+  sha256: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 hex digits'),
+  sourcePath: z.string().min(1).max(4096),
+  format: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9.+-]{0,31}$/, 'format must be a short name such as dicom, png, jpeg'),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  spacing: SpacingInput.nullish().transform((s) => s ?? null),
+  orientation: z.enum(ORIENTATIONS).default('facing-right'),
+  patient: PatientInput.default({}),
+  study: StudyInput.default({}),
+});
+export type ImportImageInput = z.input<typeof ImportImageInput>;
+
+export const ModelPointInput = z.object({
+  landmarkId: LandmarkIdInput,
+  x: coord,
+  y: coord,
+  confidence: z.number().min(0).max(1).nullish().transform((c) => c ?? null),
+});
+export type ModelPointInput = z.input<typeof ModelPointInput>;
+
+export const ModelPointsInput = z
+  .array(ModelPointInput)
+  .min(1, 'a landmark set needs at least one point')
+  .refine((pts) => new Set(pts.map((p) => p.landmarkId)).size === pts.length, 'a landmark appears twice');
+
+export const ModelInfoInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  version: z.string().trim().min(1).max(200),
+});
+
+export const SaveModelLandmarksInput = z.object({
+  imageId: Id,
+  model: ModelInfoInput,
+  points: ModelPointsInput,
+});
+
+export const PointEditInput = z.object({ setId: Id, landmarkId: LandmarkIdInput, x: coord, y: coord });
+export const PointRefInput = z.object({ setId: Id, landmarkId: LandmarkIdInput });
+
+export const RulerInput = z
+  .object({ x1: coord, y1: coord, x2: coord, y2: coord, lengthMm: positive })
+  .refine((r) => Math.hypot(r.x2 - r.x1, r.y2 - r.y1) > 0, 'the two ruler points must differ')
+  .nullable();
+export type RulerInput = z.input<typeof RulerInput>;
+
+export const ListCasesInput = z
+  .object({
+    search: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(10000).default(500),
+    offset: z.number().int().min(0).default(0),
+  })
+  .default({ limit: 500, offset: 0 });
+export type ListCasesInput = z.input<typeof ListCasesInput>;
+
+const JobId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'job id: 1-128 of A-Z a-z 0-9 . _ : -');
+export const FilePath = z.string().min(1).max(4096);
+
+export const CreateJobInput = z.object({
+  root: z.string().min(1).max(4096),
+  id: JobId.optional(),
+  files: z.array(FilePath).optional(),
+});
+export type CreateJobInput = z.input<typeof CreateJobInput>;
+
+export const JobIdInput = JobId;
+
+export const FileMarkInput = z.discriminatedUnion('status', [
+  z.object({ status: z.literal(FILE_STATUSES[0]) }),
+  z.object({ status: z.literal(FILE_STATUSES[1]), imageId: Id.nullish().transform((v) => v ?? null) }),
+  z.object({
+    status: z.literal(FILE_STATUSES[2]),
+    error: z.object({ code: z.enum(ERROR_CODES), message: z.string().min(1).max(4000) }),
+  }),
+]);
+export type FileMarkInput = z.input<typeof FileMarkInput>;
+
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new AppError('bad_request', `invalid ${what}: ${z.prettifyError(r.error)}`, {
+      issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    });
+  }
+  return r.data;
+}

@@ -1,0 +1,252 @@
+// The case store: one database file, opened and migrated, with the repositories behind one
+// object. This is the boundary: every argument is parsed with zod here, and every failure leaves
+// as an AppError.
+import { z } from 'zod';
+import type { AppError } from '../../src-shared/errors.js';
+import { type CaseSummary, createCaseRepository, type ImportResult } from './cases.js';
+import {
+  CreateJobInput,
+  FileMarkInput,
+  FilePath,
+  Id,
+  ImportImageInput,
+  JobIdInput,
+  ListCasesInput,
+  ModelInfoInput,
+  ModelPointsInput,
+  parseInput,
+  PointEditInput,
+  PointRefInput,
+  RulerInput,
+} from './inputs.js';
+import { createJobRepository, type JobSummary } from './jobs.js';
+import { createLandmarkRepository, type History, type LandmarkState } from './landmarks.js';
+import { type MigrateResult, migrate } from './migrations.js';
+import { type Db, openDatabase } from './open.js';
+import { resolveDbPath } from './paths.js';
+import { type Image, type Job, type JobFile, type LandmarkSet, ORIENTATIONS, type Orientation, type Patient, type Study } from './rows.js';
+import { toDbError, writeTx } from './tx.js';
+
+export interface CaseStoreOptions {
+  /** database file; default MEDSAPIENS_DB, else cases.sqlite in the user's data folder */
+  path?: string;
+  /** clock for the timestamps (tests) */
+  now?: () => Date;
+  busyTimeoutMs?: number;
+}
+
+export interface CaseDetail {
+  patient: Patient;
+  study: Study;
+  image: Image;
+  /** every landmark set of the image, newest first */
+  sets: LandmarkSet[];
+  /** the newest set with its points, or null when no model has run on the image yet */
+  landmarks: LandmarkState | null;
+}
+
+export interface ImportWithLandmarksResult extends ImportResult {
+  landmarks: LandmarkState;
+  /** false: the image already had a landmark set, which is returned instead of adding another */
+  landmarksCreated: boolean;
+}
+
+export type ModelPointInput = z.input<typeof ModelPointsInput>[number];
+
+export interface CaseStore {
+  readonly path: string;
+  /** what migrations ran when the store was opened */
+  readonly migration: MigrateResult;
+  close(): void;
+
+  importImageRecord(input: z.input<typeof ImportImageInput>): ImportResult;
+  importWithLandmarks(input: { image: z.input<typeof ImportImageInput>; model: string; version: string; points: ModelPointInput[] }): ImportWithLandmarksResult;
+  listCases(query?: z.input<typeof ListCasesInput>): CaseSummary[];
+  getCase(imageId: number): CaseDetail;
+  setRuler(imageId: number, ruler: z.input<typeof RulerInput>): Image;
+  setOrientation(imageId: number, orientation: Orientation): Image;
+
+  saveModelLandmarks(imageId: number, model: string, version: string, points: ModelPointInput[]): LandmarkState;
+  getLandmarks(setId: number): LandmarkState;
+  movePoint(setId: number, landmarkId: string, x: number, y: number): LandmarkState;
+  placePoint(setId: number, landmarkId: string, x: number, y: number): LandmarkState;
+  resetPoint(setId: number, landmarkId: string): LandmarkState;
+  deletePoint(setId: number, landmarkId: string): LandmarkState;
+  undo(setId: number): LandmarkState;
+  redo(setId: number): LandmarkState;
+  history(setId: number): History;
+  restoreTo(setId: number, editId: number | null): LandmarkState;
+
+  createJob(input: z.input<typeof CreateJobInput>): Job;
+  addFiles(jobId: string, files: string[]): number;
+  markFile(jobId: string, file: string, mark: z.input<typeof FileMarkInput>): JobFile;
+  pendingFiles(jobId: string, opts?: { includeFailed?: boolean; limit?: number }): string[];
+  jobSummary(jobId: string): JobSummary;
+  jobFiles(jobId: string): JobFile[];
+  listJobs(opts?: { root?: string }): Job[];
+}
+
+const PendingOpts = z.object({ includeFailed: z.boolean().optional(), limit: z.number().int().positive().optional() }).default({});
+const ListJobsOpts = z.object({ root: z.string().min(1).optional() }).default({});
+const EditRef = z.number().int().positive().nullable();
+
+/** Every method reports failures as AppError (SQLite errors mapped by toDbError). */
+function guarded<T extends object>(api: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const [k, v] of Object.entries(api)) {
+    out[k] =
+      typeof v === 'function'
+        ? (...args: unknown[]) => {
+            try {
+              return (v as (...a: unknown[]) => unknown)(...args);
+            } catch (e) {
+              throw toDbError(e) satisfies AppError;
+            }
+          }
+        : v;
+  }
+  return out as T;
+}
+
+export function createCaseStore(opts: CaseStoreOptions = {}): CaseStore {
+  const file = resolveDbPath(opts.path);
+  const now = opts.now ?? (() => new Date());
+  const db: Db = openDatabase(file, { busyTimeoutMs: opts.busyTimeoutMs });
+  let migration: MigrateResult;
+  try {
+    migration = migrate(db, { now });
+  } catch (e) {
+    db.close();
+    throw toDbError(e);
+  }
+  const cases = createCaseRepository(db, now);
+  const marks = createLandmarkRepository(db, now);
+  const jobs = createJobRepository(db, now);
+
+  const setId = (v: unknown) => parseInput(Id, v, 'landmark set id');
+  const imageId = (v: unknown) => parseInput(Id, v, 'image id');
+  const jobId = (v: unknown) => parseInput(JobIdInput, v, 'job id');
+
+  const api: Omit<CaseStore, 'path' | 'migration'> = {
+    close() {
+      if (db.open) db.close();
+    },
+
+    importImageRecord(input) {
+      return cases.importImageRecord(parseInput(ImportImageInput, input, 'image record'));
+    },
+
+    /** Image + its first landmark set in one transaction: never an image without its landmarks
+     * because the process died in between. Re-importing the same file returns what is there. */
+    importWithLandmarks(input) {
+      const image = parseInput(ImportImageInput, input?.image, 'image record');
+      const model = parseInput(ModelInfoInput, { name: input?.model, version: input?.version }, 'model');
+      const points = parseInput(ModelPointsInput, input?.points, 'landmarks');
+      return writeTx(db, () => {
+        const imported = cases.importImageRecord(image);
+        const existing = imported.created ? null : marks.currentSetId(imported.image.id);
+        const landmarks = existing !== null ? marks.state(existing) : marks.saveModelLandmarks(imported.image.id, model, points);
+        return { ...imported, landmarks, landmarksCreated: existing === null };
+      });
+    },
+
+    listCases(query) {
+      return cases.listCases(parseInput(ListCasesInput, query, 'case query'));
+    },
+
+    getCase(id) {
+      const imgId = imageId(id);
+      // one read snapshot, so the image, its sets and the points belong together
+      return db.transaction(() => {
+        const image = cases.loadImage(imgId);
+        const { patient, study } = cases.caseOf(image);
+        const sets = marks.setsOfImage(imgId);
+        return { patient, study, image, sets, landmarks: sets.length ? marks.state(sets[0].id) : null };
+      }).deferred();
+    },
+
+    setRuler(id, ruler) {
+      return cases.setRuler(imageId(id), parseInput(RulerInput, ruler, 'ruler'));
+    },
+
+    setOrientation(id, orientation) {
+      return cases.setOrientation(imageId(id), parseInput(z.enum(ORIENTATIONS), orientation, 'orientation'));
+    },
+
+    saveModelLandmarks(id, model, version, points) {
+      return marks.saveModelLandmarks(imageId(id), parseInput(ModelInfoInput, { name: model, version }, 'model'), parseInput(ModelPointsInput, points, 'landmarks'));
+    },
+
+    getLandmarks(id) {
+      const s = setId(id);
+      return db.transaction(() => marks.state(s)).deferred();
+    },
+
+    movePoint(set, landmark, x, y) {
+      const p = parseInput(PointEditInput, { setId: set, landmarkId: landmark, x, y }, 'point move');
+      return marks.movePoint(p.setId, p.landmarkId, p.x, p.y);
+    },
+
+    placePoint(set, landmark, x, y) {
+      const p = parseInput(PointEditInput, { setId: set, landmarkId: landmark, x, y }, 'point placement');
+      return marks.placePoint(p.setId, p.landmarkId, p.x, p.y);
+    },
+
+    resetPoint(set, landmark) {
+      const p = parseInput(PointRefInput, { setId: set, landmarkId: landmark }, 'point reset');
+      return marks.resetPoint(p.setId, p.landmarkId);
+    },
+
+    deletePoint(set, landmark) {
+      const p = parseInput(PointRefInput, { setId: set, landmarkId: landmark }, 'point deletion');
+      return marks.deletePoint(p.setId, p.landmarkId);
+    },
+
+    undo(set) {
+      return marks.undo(setId(set));
+    },
+
+    redo(set) {
+      return marks.redo(setId(set));
+    },
+
+    history(set) {
+      const s = setId(set);
+      return db.transaction(() => marks.history(s)).deferred();
+    },
+
+    restoreTo(set, editId) {
+      return marks.restoreTo(setId(set), parseInput(EditRef, editId, 'edit id'));
+    },
+
+    createJob(input) {
+      return jobs.createJob(parseInput(CreateJobInput, input, 'batch job'));
+    },
+
+    addFiles(id, files) {
+      return jobs.addFiles(jobId(id), parseInput(z.array(FilePath), files, 'file list'));
+    },
+
+    markFile(id, file, mark) {
+      return jobs.markFile(jobId(id), parseInput(FilePath, file, 'file path'), parseInput(FileMarkInput, mark, 'file status'));
+    },
+
+    pendingFiles(id, o) {
+      return jobs.pendingFiles(jobId(id), parseInput(PendingOpts, o, 'options'));
+    },
+
+    jobFiles(id) {
+      return jobs.jobFiles(jobId(id));
+    },
+
+    jobSummary(id) {
+      return jobs.jobSummary(jobId(id));
+    },
+
+    listJobs(o) {
+      return jobs.listJobs(parseInput(ListJobsOpts, o, 'options'));
+    },
+  };
+
+  return { path: file, migration, ...guarded(api) };
+}

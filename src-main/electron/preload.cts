@@ -1,0 +1,36 @@
+// The preload bridge: one method per API capability and nothing else. It runs sandboxed, so it
+// cannot import the contract; the list below is checked against the contract by a test.
+import { contextBridge, ipcRenderer } from 'electron';
+
+const METHODS = [
+  'system.status',
+  'cases.list',
+  'cases.get',
+  'images.importPaths',
+  'images.importBytes',
+  'images.setRuler',
+  'images.setOrientation',
+  'landmarks.detect',
+  'landmarks.move',
+  'landmarks.place',
+  'landmarks.reset',
+  'landmarks.delete',
+  'landmarks.undo',
+  'landmarks.redo',
+  'landmarks.history',
+  'landmarks.restore',
+  'reports.create',
+  'batch.start',
+] as const;
+
+const api: Record<string, unknown> = {};
+for (const name of METHODS) api[name] = (req: unknown) => ipcRenderer.invoke(`api:${name}`, req);
+api['pixels'] = (imageId: number) => ipcRenderer.invoke('api:pixels', imageId);
+api['onProgress'] = (fn: (ev: unknown) => void) => {
+  const listener = (_e: unknown, ev: unknown) => fn(ev);
+  ipcRenderer.on('api:event', listener);
+  return () => ipcRenderer.removeListener('api:event', listener);
+};
+
+contextBridge.exposeInMainWorld('medsapiens', Object.freeze(api));
+export const PRELOAD_METHODS = METHODS;

@@ -1,0 +1,86 @@
+// Builds the app's services once: the case store, the image library, the model (loaded lazily,
+// its failure remembered and reported), the handlers, the batch runner. Electron, the loopback
+// server and the CLI all start from here.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createCaseStore, type CaseStore } from '../db/store.js';
+import { describeProvider, loadModel, type LoadedModel, type LoadOptions } from '../inference/model.js';
+import { projectRoot } from '../util/paths.js';
+import { runFolderBatch } from './batch.js';
+import { createEventBus, type EventBus } from './events.js';
+import { createHandlers, createPixelSource, type ApiHandlers, type PixelSource } from './handlers.js';
+import { createImageLibrary, type ImageLibrary } from './image-library.js';
+
+export interface AppOptions {
+  dbPath?: string;
+  model?: LoadOptions;
+  log?: (msg: string) => void;
+}
+
+export interface App {
+  store: CaseStore;
+  library: ImageLibrary;
+  events: EventBus;
+  handlers: ApiHandlers;
+  pixels: PixelSource;
+  model(): Promise<LoadedModel>;
+  close(): Promise<void>;
+}
+
+export function appVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')).version;
+}
+
+export function createApp(opts: AppOptions = {}): App {
+  const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
+  const store = createCaseStore({ path: opts.dbPath });
+  const library = createImageLibrary(path.join(path.dirname(store.path), 'images'));
+  const events = createEventBus();
+  let loaded: LoadedModel | null = null;
+  let loadError: string | null = null;
+  let loading: Promise<LoadedModel> | null = null;
+  const model = () => {
+    loading ??= loadModel(opts.model).then(
+      (m) => {
+        loaded = m;
+        log(`model ${m.card.name} ${m.card.version} runs on ${describeProvider(m.provider)}`);
+        return m;
+      },
+      (e) => {
+        loadError = String((e as Error).message ?? e);
+        log(`model failed to load: ${loadError}`);
+        loading = null; // a later request tries again (e.g. after the model file is restored)
+        throw e;
+      },
+    );
+    return loading;
+  };
+  const running = new Set<Promise<unknown>>();
+  const handlers = createHandlers({
+    store,
+    library,
+    events,
+    model,
+    modelStatus: () => ({ model: loaded, error: loaded ? null : loadError }),
+    version: appVersion(),
+    startBatch: (folder) => {
+      const { taskId, done } = runFolderBatch({ root: folder, store, library, model, events });
+      running.add(done);
+      done.finally(() => running.delete(done)).catch(() => undefined);
+      return taskId;
+    },
+  });
+  return {
+    store,
+    library,
+    events,
+    handlers,
+    pixels: createPixelSource(store, library),
+    model,
+    async close() {
+      await Promise.allSettled([...running]);
+      if (loaded) await loaded.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// Runs many images through the model with decoding in a worker thread, a couple of images ahead
+// of inference, so the model never waits for JPEG/DICOM decoding.
+import { Worker } from 'node:worker_threads';
+import type { AppErrorData } from '../../src-shared/errors.js';
+import { decodeHeatmaps } from '../inference/codec.js';
+import { landmarkIds, type DetectedLandmark } from '../inference/detector.js';
+import { Letterbox } from '../inference/letterbox.js';
+import type { LoadedModel } from '../inference/model.js';
+
+export type PipelineResult =
+  | { path: string; ok: true; image: Record<string, unknown> & { width: number; height: number }; landmarks: DetectedLandmark[] }
+  | { path: string; ok: false; error: AppErrorData };
+
+export interface PipelineOptions {
+  onResult: (r: PipelineResult) => void | Promise<void>;
+  prefetch?: number;
+  facingLeft?: boolean;
+  shouldStop?: () => boolean;
+}
+
+function workerUrl(): { url: URL; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return fromSource
+    ? { url: new URL('./decode-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
+    : { url: new URL('./decode-worker.js', import.meta.url), execArgv: [] };
+}
+
+export async function runBatchPipeline(model: LoadedModel, paths: string[], opts: PipelineOptions): Promise<{ done: number; failed: number }> {
+  const { url, execArgv } = workerUrl();
+  const worker = new Worker(url, { workerData: { card: model.card }, execArgv });
+  const waiting = new Map<number, (m: any) => void>();
+  worker.on('message', (m: { id: number }) => {
+    waiting.get(m.id)?.(m);
+    waiting.delete(m.id);
+  });
+  const workerFailed = new Promise<never>((_, reject) => worker.once('error', reject));
+  const request = (id: number) =>
+    new Promise<any>((resolve) => {
+      waiting.set(id, resolve);
+      worker.postMessage({ id, path: paths[id], facingLeft: opts.facingLeft });
+    });
+  const prefetch = opts.prefetch ?? 2;
+  const pending: Promise<any>[] = [];
+  let next = 0;
+  while (next < paths.length && pending.length < prefetch) pending.push(request(next++));
+  const ids = landmarkIds(model.card);
+  const { height: oh, width: ow } = model.card.output;
+  const { width: iw, height: ih } = model.card.input;
+  let done = 0;
+  let failed = 0;
+  try {
+    for (let i = 0; i < paths.length; i++) {
+      if (opts.shouldStop?.()) break;
+      const msg = await Promise.race([pending.shift()!, workerFailed]);
+      if (next < paths.length) pending.push(request(next++));
+      if (!msg.ok) {
+        failed++;
+        await opts.onResult({ path: paths[i], ok: false, error: msg.error });
+        continue;
+      }
+      const heat = await model.run(msg.input, 1);
+      const box = new Letterbox(msg.box.srcW, msg.box.srcH, iw, ih);
+      const flip = !!opts.facingLeft !== (model.card.input.orientation === 'facing-left');
+      const landmarks = decodeHeatmaps(heat, ids.length, oh, ow, model.card.codec).map((p, k) => {
+        const s = box.toSource(p);
+        return { id: ids[k], x: flip ? msg.box.srcW - 1 - s.x : s.x, y: s.y, confidence: p.confidence };
+      });
+      done++;
+      await opts.onResult({ path: paths[i], ok: true, image: msg.image, landmarks });
+    }
+  } finally {
+    await worker.terminate();
+  }
+  return { done, failed };
+}

@@ -1,0 +1,122 @@
+// Benchmarks: what each stage costs, what the model's own share is, and how a batch compares
+// with bare inference. Figures are medians after warm-up (onnxruntime's first runs are slow).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importImage } from '../imaging/import.js';
+import { decodeHeatmaps } from '../inference/codec.js';
+import { preprocess } from '../inference/detector.js';
+import { describeProvider, loadModel, type LoadedModel } from '../inference/model.js';
+import { projectRoot, sharedDataDir } from '../util/paths.js';
+import { runBatchPipeline } from './batch-pipeline.js';
+
+export interface StageStats {
+  median_ms: number;
+  p90_ms: number;
+  mean_ms: number;
+  runs: number;
+}
+
+function stats(xs: number[]): StageStats {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { median_ms: q(0.5), p90_ms: q(0.9), mean_ms: xs.reduce((a, b) => a + b, 0) / xs.length, runs: xs.length };
+}
+
+export interface BenchOptions {
+  files: string[];
+  runs: number;
+  batchFolder?: string;
+  batchLimit: number;
+  torch: boolean;
+  log: (m: string) => void;
+}
+
+async function timeFile(model: LoadedModel, file: string, runs: number) {
+  const stages: Record<string, number[]> = { decode: [], preprocess: [], inference: [], decoding: [], end_to_end: [] };
+  for (let i = 0; i < runs + 2; i++) {
+    const t0 = performance.now();
+    const img = await importImage(file);
+    const t1 = performance.now();
+    const { input, box } = preprocess(img, model.card, false);
+    const t2 = performance.now();
+    const heat = await model.run(input, 1);
+    const t3 = performance.now();
+    const pts = decodeHeatmaps(heat, model.card.landmarks.length, model.card.output.height, model.card.output.width, model.card.codec);
+    pts.map((p) => box.toSource(p));
+    const t4 = performance.now();
+    if (i < 2) continue; // warm-up
+    stages.decode.push(t1 - t0);
+    stages.preprocess.push(t2 - t1);
+    stages.inference.push(t3 - t2);
+    stages.decoding.push(t4 - t3);
+    stages.end_to_end.push(t4 - t0);
+  }
+  const out: Record<string, StageStats> = {};
+  for (const [k, v] of Object.entries(stages)) out[k] = stats(v);
+  const e2e = out.end_to_end.median_ms;
+  return { file, stages: out, model_share_pct: (100 * out.inference.median_ms) / e2e, overhead_over_inference_pct: (100 * (e2e - out.inference.median_ms)) / out.inference.median_ms };
+}
+
+async function bareInference(model: LoadedModel, runs: number) {
+  const { height, width } = model.card.input;
+  const input = new Float32Array(height * width).fill(0.5);
+  for (let i = 0; i < 2; i++) await model.run(input, 1);
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await model.run(input, 1);
+    t.push(performance.now() - t0);
+  }
+  const s = stats(t);
+  return { ...s, images_per_second: 1000 / s.mean_ms };
+}
+
+function torchEager(model: LoadedModel, runs: number): { median_ms: number } | { error: string } {
+  const script = path.join(projectRoot(), 'training', 'bench_torch.py');
+  try {
+    const out = execFileSync(process.env.MEDSAPIENS_PYTHON ?? '/usr/bin/python3', [script, model.onnxPath.replace(/\.onnx$/, '.card.json'), String(runs)], {
+      cwd: projectRoot(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return JSON.parse(out.trim().split('\n').pop()!);
+  } catch (e) {
+    return { error: String((e as Error).message).split('\n')[0] };
+  }
+}
+
+export async function runBench(opts: BenchOptions) {
+  const files = opts.files.length
+    ? opts.files
+    : [path.join(sharedDataDir(), 'data/isbi2015/images/151.jpg'), path.join(sharedDataDir(), 'data/dicom/dx-chest-j2k-lossless.dcm')];
+  const model = await loadModel();
+  opts.log(`bench: ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}, ${os.cpus().length} cores`);
+  const perFile = [];
+  for (const f of files) {
+    opts.log(`bench: ${path.basename(f)} x ${opts.runs}`);
+    perFile.push(await timeFile(model, f, opts.runs));
+  }
+  const bare = await bareInference(model, opts.runs);
+  let batch: Record<string, unknown> | undefined;
+  if (opts.batchFolder) {
+    const all = fs.readdirSync(opts.batchFolder).filter((f) => /\.(jpe?g|png|dcm|tiff?|bmp)$/i.test(f)).sort().slice(0, opts.batchLimit);
+    opts.log(`bench: batch of ${all.length} images from ${opts.batchFolder}`);
+    const t0 = performance.now();
+    const r = await runBatchPipeline(model, all.map((f) => path.join(opts.batchFolder!, f)), { onResult: () => undefined });
+    const seconds = (performance.now() - t0) / 1000;
+    const ips = r.done / seconds;
+    batch = { images: r.done, failed: r.failed, seconds, images_per_second: ips, vs_bare_inference_pct: (100 * ips) / bare.images_per_second };
+  }
+  const torch = opts.torch ? torchEager(model, opts.runs) : undefined;
+  await model.close();
+  return {
+    model: { name: model.card.name, version: model.card.version, provider: model.provider.name, input: [model.card.input.height, model.card.input.width] },
+    per_file: perFile,
+    bare_inference: bare,
+    batch,
+    torch_eager: torch && 'median_ms' in torch ? { ...torch, onnx_speedup: torch.median_ms / bare.median_ms } : torch,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  };
+}

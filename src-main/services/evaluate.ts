@@ -1,0 +1,78 @@
+// Accuracy on a dataset in the ISBI layout, through the same import, preprocessing and decoding
+// the app uses for a patient's image.
+import { summarise, summarisePerLandmark, radialErrorMm, type LandmarkSummary, type Summary } from '../../src-shared/metrics.js';
+import { importImage } from '../imaging/import.js';
+import { detect } from '../inference/detector.js';
+import type { LoadedModel } from '../inference/model.js';
+import { imagePath, ISBI_MM_PER_PIXEL, readAnnotations, readSplit, type GroundTruth } from './isbi-dataset.js';
+
+export interface EvalOptions {
+  root: string;
+  split: string;
+  gt: GroundTruth;
+  limit?: number;
+  onProgress?: (done: number, total: number, id: string) => void;
+}
+
+export interface EvalResult {
+  dataset: string;
+  split: string;
+  ground_truth: GroundTruth;
+  mm_per_pixel: number;
+  model: { name: string; version: string; provider: string };
+  overall: Summary;
+  per_landmark: LandmarkSummary[];
+  per_image: { id: string; mre_mm: number }[];
+  mean_confidence: number;
+  seconds: number;
+}
+
+export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Promise<EvalResult> {
+  const t0 = performance.now();
+  let ids = readSplit(opts.root, opts.split);
+  if (opts.limit) ids = ids.slice(0, opts.limit);
+  const gt = readAnnotations(opts.root, opts.gt);
+  const errors: number[][] = [];
+  const perImage: { id: string; mre_mm: number }[] = [];
+  let confSum = 0;
+  let confN = 0;
+  for (const [i, id] of ids.entries()) {
+    const ref = gt.get(id);
+    if (!ref) throw new Error(`no ${opts.gt} annotation for image ${id}`);
+    const img = await importImage(imagePath(opts.root, id));
+    const det = await detect(model, img);
+    const row = det.landmarks.map((p, k) => radialErrorMm(p, ref[k], ISBI_MM_PER_PIXEL));
+    errors.push(row);
+    perImage.push({ id, mre_mm: row.reduce((s, v) => s + v, 0) / row.length });
+    for (const p of det.landmarks) {
+      confSum += p.confidence;
+      confN++;
+    }
+    opts.onProgress?.(i + 1, ids.length, id);
+  }
+  return {
+    dataset: opts.root,
+    split: opts.split,
+    ground_truth: opts.gt,
+    mm_per_pixel: ISBI_MM_PER_PIXEL,
+    model: { name: model.card.name, version: model.card.version, provider: model.provider.name },
+    overall: summarise(errors),
+    per_landmark: summarisePerLandmark(errors, model.card.landmarks),
+    per_image: perImage,
+    mean_confidence: confSum / confN,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+export function formatEval(r: EvalResult): string {
+  const o = r.overall;
+  const lines = [
+    `${r.split} vs ${r.ground_truth} (${o.n_images} images, ${r.model.name} ${r.model.version} on ${r.model.provider}):`,
+    `  MRE ${o.mre_mm.toFixed(3)} ± ${o.sd_mm.toFixed(3)} mm; SDR ` + Object.entries(o.sdr).map(([k, v]) => `${k} ${v.toFixed(2)}%`).join(', '),
+    `  ${'#'.padStart(2)} ${'landmark'.padEnd(24)} ${'MRE'.padStart(6)} ${'SD'.padStart(6)} ${'2mm%'.padStart(6)} ${'4mm%'.padStart(6)}`,
+    ...r.per_landmark.map(
+      (l) => `  ${String(l.index).padStart(2)} ${l.id.padEnd(24)} ${l.mre_mm.toFixed(2).padStart(6)} ${l.sd_mm.toFixed(2).padStart(6)} ${l.sdr['2mm'].toFixed(1).padStart(6)} ${l.sdr['4mm'].toFixed(1).padStart(6)}`,
+    ),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,149 @@
+// The API's capabilities, implemented once over the services; both transports call these.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ApiName, ApiRequest, ApiResponse } from '../../src-shared/api/contract.js';
+import { AppError, toAppError } from '../../src-shared/errors.js';
+import type { CaseStore } from '../db/store.js';
+import { detect } from '../inference/detector.js';
+import { describeProvider, type LoadedModel } from '../inference/model.js';
+import { caseDetailView, caseSummaryView, landmarkSetView } from './case-views.js';
+import { etaSeconds, type EventBus } from './events.js';
+import type { ImageLibrary } from './image-library.js';
+import { importFile, modelPoints } from './import-service.js';
+
+export type { EventBus } from './events.js';
+export type ApiHandlers = { [N in ApiName]: (req: ApiRequest<N> & Record<string, any>) => Promise<ApiResponse<N>> };
+export type PixelSource = (imageId: number) => Promise<{ width: number; height: number; pixels: Uint8Array }>;
+
+export interface HandlerDeps {
+  store: CaseStore;
+  library: ImageLibrary;
+  events: EventBus;
+  model: () => Promise<LoadedModel>;
+  modelStatus: () => { model: LoadedModel | null; error: string | null };
+  version: string;
+  startBatch: (folder: string) => string;
+  createReport?: (req: ApiRequest<'reports.create'>) => Promise<ApiResponse<'reports.create'>>;
+}
+
+export function createPixelSource(store: CaseStore, library: ImageLibrary): PixelSource {
+  return async (imageId) => {
+    const c = store.getCase(imageId);
+    const img = await library.load(c.image.sha256, c.image.sourcePath);
+    return { width: img.width, height: img.height, pixels: img.pixels };
+  };
+}
+
+export function createHandlers(d: HandlerDeps): ApiHandlers {
+  const { store } = d;
+  const view = (imageId: number) => caseDetailView(store.getCase(imageId));
+
+  async function importMany(files: { path: string; display?: string }[], detectToo: boolean) {
+    const taskId = crypto.randomUUID();
+    const started = performance.now();
+    const out: ApiResponse<'images.importPaths'> = [];
+    let failed = 0;
+    for (const [i, f] of files.entries()) {
+      const shown = f.display ?? f.path;
+      d.events.publish({ kind: 'progress', task: 'import', taskId, done: i, total: files.length, current: path.basename(shown), etaSeconds: etaSeconds(started, i, files.length), failed });
+      try {
+        const r = await importFile(f.path, { store, library: d.library, model: d.model }, { detect: detectToo, displayPath: f.display });
+        out.push({ ok: true, path: shown, imageId: r.imageId, duplicate: r.duplicate });
+      } catch (e) {
+        failed++;
+        out.push({ ok: false, path: shown, error: toAppError(e).toJSON() });
+      }
+    }
+    d.events.publish({ kind: 'progress', task: 'import', taskId, done: files.length, total: files.length, etaSeconds: 0, failed });
+    return out;
+  }
+
+  return {
+    async 'system.status'() {
+      const s = d.modelStatus();
+      return {
+        version: d.version,
+        model: s.model
+          ? {
+              name: s.model.card.name,
+              version: s.model.card.version,
+              landmarks: s.model.card.landmarks,
+              provider: { name: s.model.provider.name, gpu: s.model.provider.gpu, description: describeProvider(s.model.provider) },
+            }
+          : null,
+        modelError: s.error,
+        database: store.path,
+      };
+    },
+    async 'cases.list'(req) {
+      return store.listCases({ search: req.search }).map(caseSummaryView);
+    },
+    async 'cases.get'(req) {
+      return view(req.imageId);
+    },
+    async 'images.importPaths'(req) {
+      return importMany(req.paths.map((p: string) => ({ path: p })), req.detect ?? true);
+    },
+    async 'images.importBytes'(req) {
+      const bytes = Buffer.from(req.dataBase64, 'base64');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-upload-'));
+      const safeName = path.basename(req.fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'upload';
+      const tmp = path.join(dir, safeName);
+      try {
+        fs.writeFileSync(tmp, bytes);
+        const [r] = await importMany([{ path: tmp, display: req.fileName }], req.detect ?? true);
+        return r;
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    async 'images.setRuler'(req) {
+      store.setRuler(req.imageId, { x1: req.p1.x, y1: req.p1.y, x2: req.p2.x, y2: req.p2.y, lengthMm: req.lengthMm });
+      return view(req.imageId);
+    },
+    async 'images.setOrientation'(req) {
+      store.setOrientation(req.imageId, req.orientation);
+      return view(req.imageId);
+    },
+    async 'landmarks.detect'(req) {
+      const c = store.getCase(req.imageId);
+      const img = await d.library.load(c.image.sha256, c.image.sourcePath);
+      const model = await d.model();
+      const det = await detect(model, img, { facingLeft: c.image.orientation === 'facing-left' });
+      return landmarkSetView(store.saveModelLandmarks(req.imageId, model.card.name, model.card.version, modelPoints(det.landmarks)));
+    },
+    async 'landmarks.move'(req) {
+      return landmarkSetView(store.movePoint(req.setId, req.landmarkId, req.x, req.y));
+    },
+    async 'landmarks.place'(req) {
+      return landmarkSetView(store.placePoint(req.setId, req.landmarkId, req.x, req.y));
+    },
+    async 'landmarks.reset'(req) {
+      return landmarkSetView(store.resetPoint(req.setId, req.landmarkId));
+    },
+    async 'landmarks.delete'(req) {
+      return landmarkSetView(store.deletePoint(req.setId, req.landmarkId));
+    },
+    async 'landmarks.undo'(req) {
+      return landmarkSetView(store.undo(req.setId));
+    },
+    async 'landmarks.redo'(req) {
+      return landmarkSetView(store.redo(req.setId));
+    },
+    async 'landmarks.history'(req) {
+      return store.history(req.setId).entries.map((e) => ({ editId: e.id, at: e.at, landmarkId: e.landmarkId, kind: e.kind, undone: !e.applied }));
+    },
+    async 'landmarks.restore'(req) {
+      return landmarkSetView(store.restoreTo(req.setId, req.editId));
+    },
+    async 'reports.create'(req) {
+      if (!d.createReport) throw new AppError('not_found', 'reports are not available in this build yet');
+      return d.createReport(req);
+    },
+    async 'batch.start'(req) {
+      return { taskId: d.startBatch(req.folder) };
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// Importing one file into the case database: decode (typed errors for bad files), keep a copy,
+// run the model, and write the image and its landmarks in one transaction.
+import type { ImportImageInput } from '../db/inputs.js';
+import type { CaseStore } from '../db/store.js';
+import { importImage } from '../imaging/import.js';
+import type { DecodedImage, DecodedImageMeta } from '../imaging/types.js';
+import { detect, type DetectedLandmark } from '../inference/detector.js';
+import type { LoadedModel } from '../inference/model.js';
+import type { ImageLibrary } from './image-library.js';
+
+// the database's vocabulary; magnification-corrected imager spacing is still imager spacing
+const SPACING_SOURCE = {
+  PixelSpacing: 'pixel-spacing',
+  ImagerPixelSpacing: 'imager-pixel-spacing',
+  'ImagerPixelSpacing/EstimatedRadiographicMagnificationFactor': 'imager-pixel-spacing',
+} as const;
+
+export function imageRecord(img: DecodedImageMeta, keptPath: string): ImportImageInput {
+  const m = img.metadata;
+  return {
+    sha256: img.sha256,
+    sourcePath: img.sourcePath || keptPath,
+    format: img.format,
+    width: img.width,
+    height: img.height,
+    spacing: img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm, source: SPACING_SOURCE[img.spacing.source] } : null,
+    patient: { externalId: m.patientId, name: m.patientName?.replace(/\^+/g, ' ').trim(), birthDate: validDate(m.birthDate), sex: normSex(m.sex) },
+    study: { studyUid: m.studyInstanceUid, studyDate: validDate(m.studyDate), description: m.studyDescription },
+  };
+}
+
+function validDate(d: string | undefined): string | undefined {
+  // DICOM dates are YYYYMMDD; anything else (partial, vendor formats) is dropped rather than refused
+  if (!d) return undefined;
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(d.trim());
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}`;
+  const t = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === iso ? iso : undefined;
+}
+
+function normSex(s: string | undefined): 'M' | 'F' | 'O' | undefined {
+  const v = s?.trim().toUpperCase();
+  return v === 'M' || v === 'F' || v === 'O' ? v : undefined;
+}
+
+export interface ImportOutcome {
+  imageId: number;
+  duplicate: boolean;
+  setId: number | null;
+  image: DecodedImage;
+}
+
+export async function importFile(
+  file: string,
+  deps: { store: CaseStore; library: ImageLibrary; model?: () => Promise<LoadedModel> },
+  opts: { detect: boolean; displayPath?: string },
+): Promise<ImportOutcome> {
+  const img = await importImage(file);
+  const kept = deps.library.keep(file, img.sha256);
+  const record = imageRecord({ ...img, sourcePath: opts.displayPath ?? img.sourcePath }, kept);
+  if (!opts.detect || !deps.model) {
+    const r = deps.store.importImageRecord(record);
+    return { imageId: r.image.id, duplicate: !r.created, setId: null, image: img };
+  }
+  const model = await deps.model();
+  const det = await detect(model, img, {});
+  const r = deps.store.importWithLandmarks({ image: record, model: model.card.name, version: model.card.version, points: modelPoints(det.landmarks) });
+  return { imageId: r.image.id, duplicate: !r.created, setId: r.landmarks.set.id, image: img };
+}
+
+export function modelPoints(landmarks: DetectedLandmark[]) {
+  return landmarks.map((l) => ({ landmarkId: l.id, x: l.x, y: l.y, confidence: Math.min(1, Math.max(0, l.confidence)) }));
+}

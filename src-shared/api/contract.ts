@@ -1,0 +1,140 @@
+// The one contract between the renderer and the main process. Every capability has a request
+// and a response schema; both transports (Electron IPC through the preload bridge, and the
+// token-guarded loopback HTTP server) validate against these same schemas on both ends.
+import { z } from 'zod';
+import { AppErrorSchema } from '../errors.js';
+
+export const PointSchema = z.object({ x: z.number().finite(), y: z.number().finite() });
+
+export const LandmarkPointSchema = z.object({
+  landmarkId: z.string().min(1),
+  x: z.number().finite(),
+  y: z.number().finite(),
+  confidence: z.number().min(0).max(1).nullable(),
+  source: z.enum(['model', 'hand']),
+});
+export type LandmarkPoint = z.infer<typeof LandmarkPointSchema>;
+
+export const SpacingSchema = z.object({
+  rowMm: z.number().positive(),
+  colMm: z.number().positive(),
+  source: z.string(),
+});
+
+export const RulerSchema = z.object({
+  p1: PointSchema,
+  p2: PointSchema,
+  lengthMm: z.number().positive(),
+  mmPerPixel: z.number().positive(),
+});
+
+export const ProviderSchema = z.object({
+  name: z.enum(['cuda', 'dml', 'coreml', 'cpu']),
+  gpu: z.boolean(),
+  description: z.string(),
+});
+
+export const CaseSummarySchema = z.object({
+  imageId: z.number().int(),
+  patientName: z.string().nullable(),
+  patientId: z.string().nullable(),
+  studyDate: z.string().nullable(),
+  fileName: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  hasLandmarks: z.boolean(),
+  createdAt: z.string(),
+});
+export type CaseSummary = z.infer<typeof CaseSummarySchema>;
+
+export const LandmarkSetSchema = z.object({
+  setId: z.number().int(),
+  modelName: z.string(),
+  modelVersion: z.string(),
+  points: z.array(LandmarkPointSchema),
+  canUndo: z.boolean(),
+  canRedo: z.boolean(),
+});
+export type LandmarkSet = z.infer<typeof LandmarkSetSchema>;
+
+export const CaseDetailSchema = CaseSummarySchema.extend({
+  format: z.string(),
+  sourcePath: z.string(),
+  spacing: SpacingSchema.nullable(),
+  ruler: RulerSchema.nullable(),
+  orientation: z.enum(['facing-right', 'facing-left']),
+  landmarks: LandmarkSetSchema.nullable(),
+});
+export type CaseDetail = z.infer<typeof CaseDetailSchema>;
+
+export const ImportResultSchema = z.union([
+  z.object({ ok: z.literal(true), path: z.string(), imageId: z.number().int(), duplicate: z.boolean() }),
+  z.object({ ok: z.literal(false), path: z.string(), error: AppErrorSchema }),
+]);
+
+export const ProgressEventSchema = z.object({
+  kind: z.literal('progress'),
+  task: z.string(), // 'import' | 'detect' | 'batch' ...
+  taskId: z.string(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  current: z.string().optional(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  failed: z.number().int().nonnegative().default(0),
+});
+export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
+
+const Empty = z.object({});
+const ImageRef = z.object({ imageId: z.number().int() });
+const SetRef = z.object({ setId: z.number().int() });
+
+/** name -> { request, response }. Names are also the IPC channel suffixes and HTTP paths. */
+export const API = {
+  'system.status': {
+    request: Empty,
+    response: z.object({
+      version: z.string(),
+      model: z.object({ name: z.string(), version: z.string(), landmarks: z.array(z.string()), provider: ProviderSchema }).nullable(),
+      modelError: z.string().nullable(),
+      database: z.string(),
+    }),
+  },
+  'cases.list': { request: z.object({ search: z.string().optional() }), response: z.array(CaseSummarySchema) },
+  'cases.get': { request: ImageRef, response: CaseDetailSchema },
+  'images.importPaths': { request: z.object({ paths: z.array(z.string()).min(1), detect: z.boolean().default(true) }), response: z.array(ImportResultSchema) },
+  'images.importBytes': {
+    request: z.object({ fileName: z.string().min(1), dataBase64: z.string().min(1), detect: z.boolean().default(true) }),
+    response: ImportResultSchema,
+  },
+  'images.setRuler': { request: ImageRef.extend({ p1: PointSchema, p2: PointSchema, lengthMm: z.number().positive() }), response: CaseDetailSchema },
+  'images.setOrientation': { request: ImageRef.extend({ orientation: z.enum(['facing-right', 'facing-left']) }), response: CaseDetailSchema },
+  'landmarks.detect': { request: ImageRef, response: LandmarkSetSchema },
+  'landmarks.move': { request: SetRef.extend({ landmarkId: z.string(), x: z.number().finite(), y: z.number().finite() }), response: LandmarkSetSchema },
+  'landmarks.place': { request: SetRef.extend({ landmarkId: z.string(), x: z.number().finite(), y: z.number().finite() }), response: LandmarkSetSchema },
+  'landmarks.reset': { request: SetRef.extend({ landmarkId: z.string() }), response: LandmarkSetSchema },
+  'landmarks.delete': { request: SetRef.extend({ landmarkId: z.string() }), response: LandmarkSetSchema },
+  'landmarks.undo': { request: SetRef, response: LandmarkSetSchema },
+  'landmarks.redo': { request: SetRef, response: LandmarkSetSchema },
+  'landmarks.history': {
+    request: SetRef,
+    response: z.array(z.object({ editId: z.number().int(), at: z.string(), landmarkId: z.string(), kind: z.string(), undone: z.boolean() })),
+  },
+  'landmarks.restore': { request: SetRef.extend({ editId: z.number().int() }), response: LandmarkSetSchema },
+  'reports.create': {
+    request: ImageRef.extend({ analyses: z.array(z.string()).min(1), format: z.enum(['pdf', 'csv', 'json']), anonymise: z.boolean().default(false) }),
+    response: z.object({ fileName: z.string(), mimeType: z.string(), dataBase64: z.string() }),
+  },
+  'batch.start': { request: z.object({ folder: z.string().min(1) }), response: z.object({ taskId: z.string() }) },
+} as const;
+
+export type ApiName = keyof typeof API;
+export type ApiRequest<N extends ApiName> = z.input<(typeof API)[N]['request']>;
+export type ApiResponse<N extends ApiName> = z.infer<(typeof API)[N]['response']>;
+
+/** What a transport returns: a value or a typed error, never a thrown string. */
+export const EnvelopeSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: AppErrorSchema }),
+]);
+
+export type ApiClient = { [N in ApiName]: (req: ApiRequest<N>) => Promise<ApiResponse<N>> };
