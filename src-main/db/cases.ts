@@ -153,7 +153,7 @@ export function createCaseRepository(db: Db, now: () => Date) {
     },
 
     listCases(query: { search?: string; limit: number; offset: number }): CaseSummary[] {
-      const where = buildSearch(query.search, { name: 'p.name', externalId: 'p.external_id', studyDate: 's.study_date' });
+      const where = buildSearch(query.search, { name: 'p.name', externalId: 'p.external_id', studyDate: 's.study_date', fileName: 'i.source_path' });
       const rows = db
         .prepare(
           `SELECT i.id AS imageId, p.id AS patientId, p.external_id AS patientExternalId, p.name AS patientName,

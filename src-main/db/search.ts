@@ -45,10 +45,10 @@ export interface SearchClause {
 }
 
 /**
- * Every whitespace-separated token must match the patient name, the patient id or the study
- * date, so "doe john" finds DOE^JOHN and "doe 2021" finds Doe's 2021 studies.
+ * Every whitespace-separated token must match the patient name, the patient id, the study
+ * date or the file name, so "doe john" finds DOE^JOHN and "doe 2021" finds Doe's 2021 studies.
  */
-export function buildSearch(search: string | undefined, cols: { name: string; externalId: string; studyDate: string }): SearchClause {
+export function buildSearch(search: string | undefined, cols: { name: string; externalId: string; studyDate: string; fileName?: string }): SearchClause {
   const tokens = (search ?? '').trim().split(/\s+/).filter(Boolean);
   const parts: string[] = [];
   const params: Record<string, string> = {};
@@ -58,6 +58,8 @@ export function buildSearch(search: string | undefined, cols: { name: string; ex
       `${FOLD_SQL_FUNCTION}(${cols.name}) LIKE @t${i} ESCAPE '\\'`,
       `${FOLD_SQL_FUNCTION}(${cols.externalId}) LIKE @t${i} ESCAPE '\\'`,
     ];
+    // images without DICOM identity (JPEG, PNG exports) are found by their file name
+    if (cols.fileName) alts.push(`${FOLD_SQL_FUNCTION}(${cols.fileName}) LIKE @t${i} ESCAPE '\\'`);
     const d = dateFragment(tok);
     if (d !== null) {
       params[`d${i}`] = `%${escapeLike(d)}%`;
