@@ -10,6 +10,7 @@ const { registerBench } = await import('./commands/bench.js');
 const { registerBatch } = await import('./commands/batch.js');
 const { registerServe } = await import('./commands/serve.js');
 const { registerImportExport } = await import('./commands/import-export.js');
+const { registerClassify } = await import('./commands/classify.js');
 
 const program = new Command();
 program.name('medsapiens').description('Cephalometric landmark detection and analysis, offline.').version('0.1.0');
@@ -19,6 +20,7 @@ registerBench(program);
 registerBatch(program);
 registerServe(program);
 registerImportExport(program);
+registerClassify(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -23,6 +23,8 @@ export interface EvalResult {
   overall: Summary;
   per_landmark: LandmarkSummary[];
   per_image: { id: string; mre_mm: number }[];
+  /** predicted points per image id, source pixels, in the model's landmark order */
+  predictions: Record<string, { x: number; y: number }[]>;
   mean_confidence: number;
   seconds: number;
 }
@@ -34,6 +36,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
   const gt = readAnnotations(opts.root, opts.gt);
   const errors: number[][] = [];
   const perImage: { id: string; mre_mm: number }[] = [];
+  const predictions: Record<string, { x: number; y: number }[]> = {};
   let confSum = 0;
   let confN = 0;
   for (const [i, id] of ids.entries()) {
@@ -43,6 +46,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
     const det = await detect(model, img);
     const row = det.landmarks.map((p, k) => radialErrorMm(p, ref[k], ISBI_MM_PER_PIXEL));
     errors.push(row);
+    predictions[id] = det.landmarks.map((p) => ({ x: p.x, y: p.y }));
     perImage.push({ id, mre_mm: row.reduce((s, v) => s + v, 0) / row.length });
     for (const p of det.landmarks) {
       confSum += p.confidence;
@@ -59,6 +63,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
     overall: summarise(errors),
     per_landmark: summarisePerLandmark(errors, model.card.landmarks),
     per_image: perImage,
+    predictions,
     mean_confidence: confSum / confN,
     seconds: (performance.now() - t0) / 1000,
   };

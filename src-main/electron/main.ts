@@ -1,0 +1,48 @@
+// The Electron shell: a window over the same services the CLI and the loopback server use. All
+// logic lives in src-main/services; this file only wires IPC to them and locks the window down.
+import path from 'node:path';
+import { app as electronApp, BrowserWindow, ipcMain, session } from 'electron';
+import { createApp, type App } from '../services/app.js';
+import { dispatch } from '../services/dispatch.js';
+import { projectRoot } from '../util/paths.js';
+import { WEB_PREFERENCES, lockDownSession, lockDownWindow } from './security.js';
+
+let services: App | undefined;
+
+function registerIpc(s: App, win: BrowserWindow): void {
+  ipcMain.handle(/* every capability */ 'api:pixels', async (_e, imageId: unknown) => {
+    if (typeof imageId !== 'number' || !Number.isInteger(imageId)) return { ok: false, error: { code: 'bad_request', message: 'imageId must be an integer' } };
+    const img = await s.pixels(imageId);
+    return { ok: true, value: { width: img.width, height: img.height, pixels: img.pixels } };
+  });
+  for (const name of Object.keys(s.handlers)) ipcMain.handle(`api:${name}`, (_e, req: unknown) => dispatch(s.handlers, name, req));
+  s.events.subscribe((ev) => {
+    if (!win.isDestroyed()) win.webContents.send('api:event', ev);
+  });
+}
+
+async function start(): Promise<void> {
+  await electronApp.whenReady();
+  lockDownSession(session.defaultSession);
+  services = createApp({ dbPath: process.env.MEDSAPIENS_DB ?? path.join(electronApp.getPath('userData'), 'cases.sqlite') });
+  services.model().catch(() => undefined);
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'MedSapiens',
+    webPreferences: { ...WEB_PREFERENCES, preload: path.join(projectRoot(), 'dist', 'src-main', 'electron', 'preload.cjs') },
+  });
+  lockDownWindow(win);
+  registerIpc(services, win);
+  await win.loadFile(path.join(projectRoot(), 'dist', 'renderer', 'index.html'));
+}
+
+electronApp.on('window-all-closed', async () => {
+  await services?.close();
+  electronApp.quit();
+});
+
+start().catch((e) => {
+  process.stderr.write(`MedSapiens failed to start: ${(e as Error).stack ?? e}\n`);
+  electronApp.exit(1);
+});

@@ -1,0 +1,71 @@
+// The import service: a path in, an 8-bit grey image and its description out, or a typed
+// AppError. Dispatch is by content, never by file name.
+import { createHash } from 'node:crypto';
+import { AppError } from '../../src-shared/errors.js';
+import { readWholeFile } from './read-file.js';
+import { sniffFormat } from './sniff.js';
+import { resolveLimits } from './limits.js';
+import { notAnImage, probeImage } from './probe.js';
+import { NO_SPACING, type DecodedImage, type ImportOptions } from './types.js';
+import { importDicom } from './dicom/import-dicom.js';
+import { importRaster } from './raster/import-raster.js';
+
+export { sniffFormat } from './sniff.js';
+export { probeImage };
+export type { DecodedImage, DecodedImageMeta, ImageProbe, ImportOptions, ImageFormat } from './types.js';
+
+export async function importImage(filePath: string, opts: ImportOptions = {}): Promise<DecodedImage> {
+  const limits = resolveLimits(opts.limits);
+  const bytes = await readWholeFile(filePath, limits.maxFileBytes);
+  const format = sniffFormat(bytes);
+  if (!format) throw notAnImage(filePath, bytes);
+  const common = {
+    format,
+    sourcePath: filePath,
+    fileSize: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+
+  try {
+    if (format === 'dicom') {
+      const r = await importDicom(bytes, opts, limits);
+      const h = r.header;
+      return {
+        ...common,
+        width: h.columns,
+        height: h.rows,
+        pixels: r.pixels,
+        window: r.window,
+        bitsStored: h.bitsStored,
+        photometric: h.photometric,
+        spacing: h.spacing,
+        metadata: h.metadata,
+        transferSyntax: h.transferSyntax,
+        frameCount: h.frameCount,
+        warnings: r.warnings,
+      };
+    }
+    const r = await importRaster(bytes, format, opts, limits);
+    return {
+      ...common,
+      width: r.header.width,
+      height: r.header.height,
+      pixels: r.pixels,
+      window: r.window,
+      bitsStored: r.header.bitsStored,
+      photometric: r.header.photometric,
+      spacing: { ...NO_SPACING },
+      metadata: {},
+      frameCount: r.header.frameCount,
+      warnings: r.warnings,
+    };
+  } catch (e) {
+    if (e instanceof AppError) {
+      // The detail names the file, so a logged error stands on its own.
+      throw new AppError(e.code, e.message, { ...e.detail, path: filePath });
+    }
+    // A decoder bug or an exotic input must still come back typed, never as a crash.
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new AppError('corrupt', `${format.toUpperCase()} file could not be decoded: ${reason}`, { path: filePath, reason });
+  }
+}

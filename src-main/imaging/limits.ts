@@ -1,0 +1,36 @@
+// Size limits are checked from headers, before any pixel buffer is allocated, so a file that
+// declares absurd dimensions (a decompression bomb) costs nothing to refuse.
+import { AppError } from '../../src-shared/errors.js';
+import type { SizeLimits } from './types.js';
+
+export const DEFAULT_LIMITS: SizeLimits = {
+  // A cephalogram covers ~20 cm; below 256 px a landmark would be more than a millimetre wide.
+  minSide: 256,
+  maxPixels: 200_000_000,
+  // Buffers larger than this are beyond what one radiograph plausibly needs (and near V8's limits).
+  maxFileBytes: 1536 * 1024 * 1024,
+};
+
+export function resolveLimits(overrides?: Partial<SizeLimits>): SizeLimits {
+  return { ...DEFAULT_LIMITS, ...overrides };
+}
+
+export function checkDimensions(width: number, height: number, limits: SizeLimits, what: string): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new AppError('corrupt', `${what} declares an invalid image size ${width} x ${height}`, { width, height });
+  }
+  if (width < limits.minSide || height < limits.minSide) {
+    throw new AppError(
+      'too_small',
+      `${what} is ${width} x ${height} pixels; at least ${limits.minSide} x ${limits.minSide} is needed for landmark detection`,
+      { width, height, minSide: limits.minSide },
+    );
+  }
+  if (width * height > limits.maxPixels) {
+    throw new AppError(
+      'too_large',
+      `${what} declares ${width} x ${height} pixels (${((width * height) / 1e6).toFixed(0)} megapixels); the limit is ${limits.maxPixels / 1e6} megapixels`,
+      { width, height, maxPixels: limits.maxPixels },
+    );
+  }
+}

@@ -1,0 +1,147 @@
+// PNG, JPEG and TIFF through sharp; BMP through our reader. The header is read first and the
+// size limits applied before any pixels are decoded.
+import sharp from 'sharp';
+import { AppError } from '../../../src-shared/errors.js';
+import { checkDimensions } from '../limits.js';
+import type { ImageFormat, ImportOptions, SizeLimits, WindowUsed } from '../types.js';
+import { renderGrey } from '../window.js';
+import { decodeBmp, readBmpHeader } from './bmp.js';
+import { readPngHeader } from './png-header.js';
+import { readJpegFrameHeader } from '../codecs/jpeg-markers.js';
+
+export type RasterFormat = Exclude<ImageFormat, 'dicom'>;
+
+export interface RasterHeader {
+  width: number;
+  height: number;
+  bitsStored: number;
+  /** In DICOM's vocabulary, so both kinds of input read the same. */
+  photometric: string;
+  frameCount: number;
+}
+
+export interface RasterImport {
+  header: RasterHeader;
+  pixels: Uint8Array;
+  window: WindowUsed;
+  warnings: string[];
+}
+
+const NAMES: Record<RasterFormat, string> = { png: 'PNG', jpeg: 'JPEG', tiff: 'TIFF', bmp: 'BMP' };
+
+function sharpFailure(e: unknown, format: RasterFormat): AppError {
+  const reason = e instanceof Error ? e.message : String(e);
+  if (/pixel limit/i.test(reason)) return new AppError('too_large', `${NAMES[format]} image exceeds the pixel limit: ${reason}`, { reason });
+  if (/unsupported image format/i.test(reason)) {
+    return new AppError('not_an_image', `The file looks like ${NAMES[format]} but is not a readable image: ${reason}`, { reason });
+  }
+  return new AppError('corrupt', `${NAMES[format]} image could not be decoded (damaged or truncated?): ${reason.trim()}`, { reason });
+}
+
+function photometricOf(space: string | undefined, channels: number | undefined): string {
+  if (space === 'cmyk') return 'CMYK';
+  if (space === 'b-w' || space === 'grey16' || channels === 1 || channels === 2) return 'MONOCHROME2';
+  return 'RGB';
+}
+
+function sharpInput(bytes: Uint8Array, limits: SizeLimits) {
+  // limitInputPixels is a second guard behind our own header check; failOn 'warning' makes a
+  // truncated stream an error instead of an image padded with grey.
+  return sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning' });
+}
+
+/** Width and height as the file's own header declares them, read without any decoder. TIFF
+ *  keeps its directory anywhere in the file, so it is left to sharp's header reader. */
+export function declaredSize(bytes: Uint8Array, format: RasterFormat): { width: number; height: number } | undefined {
+  if (format === 'png') return readPngHeader(bytes);
+  if (format === 'bmp') return readBmpHeader(bytes);
+  if (format === 'jpeg') {
+    const sof = readJpegFrameHeader(bytes);
+    if (!sof) throw new AppError('corrupt', 'JPEG file is damaged: no frame header (SOF) before the image data');
+    return sof;
+  }
+  return undefined;
+}
+
+export async function readRasterHeader(bytes: Uint8Array, format: RasterFormat): Promise<RasterHeader> {
+  if (format === 'bmp') {
+    const h = readBmpHeader(bytes);
+    return { width: h.width, height: h.height, bitsStored: 8, photometric: h.bitsPerPixel <= 8 ? 'MONOCHROME2' : 'RGB', frameCount: 1 };
+  }
+  if (format === 'png') {
+    const h = readPngHeader(bytes);
+    const grey = h.colourType === 0 || h.colourType === 4;
+    return { width: h.width, height: h.height, bitsStored: h.bitDepth === 16 ? 16 : 8, photometric: grey ? 'MONOCHROME2' : 'RGB', frameCount: 1 };
+  }
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  try {
+    // Metadata reads only the header, whatever the declared size; nothing is decoded.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw sharpFailure(e, format);
+  }
+  if (!meta.width || !meta.height) throw new AppError('corrupt', `${NAMES[format]} header gives no image size`);
+  // EXIF orientations 5-8 are stored rotated by 90°: report the size the image will have.
+  const swap = (meta.orientation ?? 1) >= 5;
+  return {
+    width: swap ? meta.height : meta.width,
+    height: swap ? meta.width : meta.height,
+    bitsStored: meta.depth === 'ushort' || meta.depth === 'short' ? 16 : 8,
+    photometric: photometricOf(meta.space, meta.channels),
+    frameCount: meta.pages && meta.pages > 1 ? meta.pages : 1,
+  };
+}
+
+async function decodeWithSharp(bytes: Uint8Array, format: RasterFormat, header: RasterHeader, limits: SizeLimits) {
+  const sixteen = header.bitsStored === 16;
+  try {
+    const { data, info } = await sharpInput(bytes, limits)
+      .autoOrient()
+      .removeAlpha()
+      // grey16 keeps 16-bit data as one channel; without it sharp squeezes them into 8-bit RGB.
+      .toColourspace(sixteen ? 'grey16' : 'b-w')
+      .raw(sixteen ? { depth: 'ushort' } : undefined)
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 1) throw new Error(`expected one grey channel, got ${info.channels}`);
+    const samples = sixteen
+      ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength >> 1)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return { samples, width: info.width, height: info.height };
+  } catch (e) {
+    throw sharpFailure(e, format);
+  }
+}
+
+export async function importRaster(
+  bytes: Uint8Array,
+  format: RasterFormat,
+  opts: ImportOptions,
+  limits: SizeLimits,
+): Promise<RasterImport> {
+  const declared = declaredSize(bytes, format);
+  if (declared) checkDimensions(declared.width, declared.height, limits, `${NAMES[format]} image`);
+  const header = await readRasterHeader(bytes, format);
+  checkDimensions(header.width, header.height, limits, `${NAMES[format]} image`);
+  const warnings: string[] = [];
+  if (header.frameCount > 1) {
+    if (opts.multiFrame === 'refuse') {
+      throw new AppError('unsupported', `${NAMES[format]} file holds ${header.frameCount} pages; multi-page import is set to refuse`, {
+        frameCount: header.frameCount,
+      });
+    }
+    warnings.push(`Multi-page ${NAMES[format]}: page 1 of ${header.frameCount} imported`);
+  }
+  if (header.photometric !== 'MONOCHROME2') warnings.push(`Colour image (${header.photometric}) converted to grey`);
+  if (format === 'jpeg') warnings.push('JPEG is a lossy format');
+
+  if (format === 'bmp') {
+    const pixels = decodeBmp(bytes, readBmpHeader(bytes));
+    return { header, pixels, window: { centre: 128, width: 256, source: 'none' }, warnings };
+  }
+  const decoded = await decodeWithSharp(bytes, format, header, limits);
+  if (decoded.width !== header.width || decoded.height !== header.height) {
+    throw new AppError('corrupt', `${NAMES[format]} decoded to ${decoded.width} x ${decoded.height}, but its header says ${header.width} x ${header.height}`);
+  }
+  const { pixels, window } = renderGrey({ samples: decoded.samples, bitsStored: header.bitsStored, signed: false });
+  return { header, pixels, window, warnings };
+}
