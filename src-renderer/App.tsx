@@ -1,0 +1,253 @@
+// The application shell: holds what is open and wires the panels to the API. Each panel renders
+// only; the server remains the source of truth for cases, landmarks and calibration.
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import type { CaseDetail, CaseSummary } from '../src-shared/api/contract.js';
+import { ANALYSES } from '../src-shared/ceph/index.js';
+import type { AppError, AppErrorData } from '../src-shared/errors.js';
+import { asAppError } from './api/envelope.js';
+import type { Transport } from './api/transport.js';
+import { CaseList } from './cases/CaseList.js';
+import { calibrationOf, mmPerPixelOf } from './cases/calibration.js';
+import { filesFromDrop } from './cases/dropFiles.js';
+import { importFiles, isHiddenFile, type ImportOutcome, type ImportProgress } from './cases/importFiles.js';
+import { LandmarkPanel } from './landmarks/LandmarkPanel.js';
+import { useLandmarkEditing } from './landmarks/useLandmarkEditing.js';
+import { useShortcuts } from './landmarks/useShortcuts.js';
+import { Calibration } from './panels/Calibration.js';
+import { Measurements } from './panels/Measurements.js';
+import { ReportExport } from './panels/ReportExport.js';
+import { perf } from './perf.js';
+import { StatusBar } from './status/StatusBar.js';
+import { useSystemStatus } from './status/useSystemStatus.js';
+import { useTasks } from './status/useTasks.js';
+import type { ImagePoint } from './viewer/coords.js';
+import { liveTracing } from './viewer/liveTracing.js';
+import { Viewer } from './viewer/Viewer.js';
+import type { ViewerMode } from './viewer/ViewerController.js';
+
+const OPEN_CASE_KEY = 'medsapiens.openCase';
+const ADJUST: ViewerMode = { kind: 'adjust' };
+
+export function App({ transport }: { transport: Transport }) {
+  const { api } = transport;
+  const [cases, setCases] = useState<CaseSummary[] | null>(null);
+  const [search, setSearch] = useState('');
+  const [detail, setDetail] = useState<CaseDetail | null>(null);
+  const [error, setError] = useState<AppErrorData | null>(null);
+  const [mode, setMode] = useState<ViewerMode>(ADJUST);
+  const [analysisId, setAnalysisId] = useState(() => ('steiner' in ANALYSES ? 'steiner' : Object.keys(ANALYSES)[0]));
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [outcomes, setOutcomes] = useState<ImportOutcome[]>([]);
+  const [draftRuler, setDraftRuler] = useState<{ p1: ImagePoint; p2: ImagePoint } | null>(null);
+  const [activity, setActivity] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const { status, error: statusError, refresh: refreshStatus } = useSystemStatus(api);
+  const tasks = useTasks(transport);
+  const showError = useCallback(
+    (e: AppError | AppErrorData) => {
+      setError({ code: e.code, message: e.message });
+      if (e.code === 'model_invalid') refreshStatus();
+    },
+    [refreshStatus],
+  );
+
+  // typing fast sends several searches; only the latest one's answer may fill the list
+  const listRequest = useRef(0);
+  const refreshCases = useCallback(async () => {
+    const mine = ++listRequest.current;
+    try {
+      const list = await api['cases.list'](search ? { search } : {});
+      if (mine === listRequest.current) setCases(list);
+    } catch (e) {
+      showError(asAppError(e));
+    }
+  }, [api, search, showError]);
+  useEffect(() => {
+    void refreshCases();
+  }, [refreshCases]);
+
+  const openCase = useCallback(
+    async (imageId: number) => {
+      setActivity('Opening case…');
+      try {
+        const d = await api['cases.get']({ imageId });
+        setDetail(d);
+        setDraftRuler(null);
+        setMode(ADJUST);
+        sessionStorage.setItem(OPEN_CASE_KEY, String(imageId));
+      } catch (e) {
+        showError(asAppError(e));
+      } finally {
+        setActivity(null);
+      }
+    },
+    [api, showError],
+  );
+
+  // a reload comes back to the case that was open (its edits are already on the server)
+  useEffect(() => {
+    const last = Number(sessionStorage.getItem(OPEN_CASE_KEY));
+    if (last > 0) void openCase(last);
+  }, [openCase]);
+
+  useEffect(() => liveTracing.replaceAll(detail?.landmarks?.points ?? null), [detail?.landmarks]);
+  // a detection may just have loaded the model on the server
+  const setId = detail?.landmarks?.setId;
+  useEffect(() => {
+    if (setId !== undefined) refreshStatus();
+  }, [setId, refreshStatus]);
+
+  const reload = useCallback((imageId: number) => void openCase(imageId), [openCase]);
+  const editing = useLandmarkEditing(api, detail, setDetail, showError, reload);
+
+  const importAll = useCallback(
+    async (all: File[]) => {
+      const files = all.filter((f) => !isHiddenFile(f));
+      if (!files.length) return;
+      setOutcomes([]);
+      const results = await importFiles(api, files, setProgress);
+      setProgress(null);
+      setOutcomes(results);
+      refreshStatus();
+      await refreshCases();
+      const imported = results.filter((r): r is Extract<ImportOutcome, { ok: true }> => r.ok);
+      // one image: the user wants to see it; a folder: they pick from the list
+      if (files.length === 1 && imported.length === 1) await openCase(imported[0].imageId);
+    },
+    [api, refreshCases, openCase, refreshStatus],
+  );
+
+  const saveRuler = useCallback(
+    async (lengthMm: number) => {
+      if (!detail || !draftRuler) return;
+      try {
+        setDetail(await api['images.setRuler']({ imageId: detail.imageId, p1: draftRuler.p1, p2: draftRuler.p2, lengthMm }));
+      } catch (e) {
+        showError(asAppError(e));
+      }
+      setDraftRuler(null);
+      setMode(ADJUST);
+    },
+    [api, detail, draftRuler, showError],
+  );
+
+  useShortcuts({
+    undo: () => detail?.landmarks?.canUndo && editing.undo(),
+    redo: () => detail?.landmarks?.canRedo && editing.redo(),
+    escape: () => {
+      setMode(ADJUST);
+      setDraftRuler(null);
+    },
+  });
+
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    setDragging(false);
+    // entries must be taken inside the event: the DataTransfer is emptied once it returns
+    filesFromDrop(e.dataTransfer).then(importAll, (err: unknown) => showError(asAppError(err)));
+  };
+
+  const cal = detail ? calibrationOf(detail) : null;
+  const wanted = ANALYSES[analysisId]?.needs ?? [];
+
+  return (
+    <div
+      className={dragging ? 'app dragging' : 'app'}
+      onDragOver={(e) => {
+        if (Array.from(e.dataTransfer.types).includes('Files')) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      <header className="app-header">
+        <h1>MedSapiens</h1>
+        {detail && (
+          <span className="case-header" data-testid="open-case">
+            {detail.patientName ?? detail.fileName}
+            {detail.patientId ? ` · ${detail.patientId}` : ''}
+            {detail.studyDate ? ` · ${detail.studyDate}` : ''} · {detail.format} {detail.width}×{detail.height}
+          </span>
+        )}
+      </header>
+      <aside className="left">
+        <CaseList
+          cases={cases}
+          selectedId={detail?.imageId ?? null}
+          onSearch={setSearch}
+          onOpen={(id) => void openCase(id)}
+          onImport={(files) => void importAll(files)}
+          progress={progress}
+          outcomes={outcomes}
+          onDismissOutcomes={() => setOutcomes([])}
+        />
+      </aside>
+      <main className="center">
+        {error && (
+          <div className="error-banner" role="alert" data-code={error.code}>
+            <code>{error.code}</code> {error.message}
+            <button type="button" className="link" onClick={() => setError(null)} aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        )}
+        <Viewer
+          transport={transport}
+          detail={detail}
+          mode={mode}
+          onModeChange={setMode}
+          canUndo={!!detail?.landmarks?.canUndo}
+          canRedo={!!detail?.landmarks?.canRedo}
+          onUndo={editing.undo}
+          onRedo={editing.redo}
+          onMoved={editing.move}
+          onPlaced={(id, p) => {
+            // the server refuses to place a landmark twice: a second placement is a move
+            if (detail?.landmarks?.points.some((q) => q.landmarkId === id)) editing.move(id, p);
+            else editing.place(id, p);
+            setMode(ADJUST);
+          }}
+          onRulerDrawn={(p1, p2) => setDraftRuler({ p1, p2 })}
+          onLiveMove={liveTracing.move}
+          onLandmarksDrawn={perf.landmarksDrawn}
+        />
+      </main>
+      <aside className="right">
+        <Measurements analysisId={analysisId} onAnalysisChange={setAnalysisId} mmPerPixel={mmPerPixelOf(cal)} hasImage={!!detail} />
+        {detail && (
+          <Calibration
+            detail={detail}
+            drawing={mode.kind === 'ruler'}
+            draft={draftRuler}
+            busy={editing.busy}
+            onStartRuler={() => setMode({ kind: 'ruler' })}
+            onCancelRuler={() => {
+              setDraftRuler(null);
+              setMode(ADJUST);
+            }}
+            onSaveRuler={(mm) => void saveRuler(mm)}
+          />
+        )}
+        {detail && <ReportExport api={api} imageId={detail.imageId} analysisId={analysisId} />}
+        {detail && (
+          <LandmarkPanel
+            set={detail.landmarks}
+            busy={editing.busy}
+            placing={mode.kind === 'place' ? mode.landmarkId : null}
+            wanted={wanted}
+            onReset={editing.reset}
+            onDelete={editing.remove}
+            onStartPlacing={(id) => setMode(id ? { kind: 'place', landmarkId: id } : ADJUST)}
+            onDetect={editing.detect}
+          />
+        )}
+      </aside>
+      <StatusBar status={status} statusError={statusError} tasks={tasks} activity={editing.busy ? 'Saving…' : activity} />
+    </div>
+  );
+}

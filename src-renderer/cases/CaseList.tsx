@@ -1,0 +1,124 @@
+// The case list: search (name, patient ID or date, answered by cases.list), the three ways to
+// import, the progress of an import and what went wrong with which file.
+import { useEffect, useRef, useState } from 'react';
+import type { CaseSummary } from '../../src-shared/api/contract.js';
+import type { ImportOutcome, ImportProgress } from './importFiles.js';
+
+interface Props {
+  cases: readonly CaseSummary[] | null;
+  selectedId: number | null;
+  onSearch(text: string): void;
+  onOpen(imageId: number): void;
+  onImport(files: File[]): void;
+  progress: ImportProgress | null;
+  outcomes: readonly ImportOutcome[];
+  onDismissOutcomes(): void;
+}
+
+const ACCEPT = '.dcm,.dicom,.jpg,.jpeg,.png,.tif,.tiff,.bmp,application/dicom,image/*';
+const SEARCH_DELAY_MS = 250;
+
+function caseTitle(c: CaseSummary): string {
+  return c.patientName || c.fileName;
+}
+
+export function CaseList({ cases, selectedId, onSearch, onOpen, onImport, progress, outcomes, onDismissOutcomes }: Props) {
+  const [text, setText] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const t = setTimeout(() => onSearch(text.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [text, onSearch]);
+
+  // React has no typed prop for it; the attribute makes the dialog pick a whole folder
+  useEffect(() => {
+    folderInput.current?.setAttribute('webkitdirectory', '');
+  }, []);
+
+  const pick = (input: HTMLInputElement | null) => {
+    const files = input?.files ? Array.from(input.files) : [];
+    if (input) input.value = '';
+    if (files.length) onImport(files);
+  };
+  const failures = outcomes.filter((o): o is Extract<ImportOutcome, { ok: false }> => !o.ok);
+  const imported = outcomes.length - failures.length;
+  const warnings = outcomes.filter((o): o is Extract<ImportOutcome, { ok: true }> => o.ok && !!o.warning);
+  const busy = progress !== null && progress.done < progress.total;
+
+  return (
+    <section className="case-list" aria-label="Cases">
+      <div className="import-buttons">
+        <button type="button" onClick={() => fileInput.current?.click()} disabled={busy}>
+          Import files…
+        </button>
+        <button type="button" onClick={() => folderInput.current?.click()} disabled={busy}>
+          Import folder…
+        </button>
+        <input ref={fileInput} data-testid="file-input" type="file" multiple accept={ACCEPT} hidden onChange={(e) => pick(e.currentTarget)} />
+        <input ref={folderInput} data-testid="folder-input" type="file" multiple hidden onChange={(e) => pick(e.currentTarget)} />
+      </div>
+      <p className="hint">or drop images or a folder anywhere on the window</p>
+
+      {progress && busy && (
+        <div className="import-progress" role="status">
+          <progress max={progress.total} value={progress.done} />
+          <span>
+            Importing {progress.done + 1} of {progress.total}: {progress.current}
+          </span>
+        </div>
+      )}
+
+      {outcomes.length > 0 && !busy && (
+        <div className={failures.length ? 'import-report has-errors' : 'import-report'} role={failures.length ? 'alert' : 'status'}>
+          <div className="import-summary">
+            {imported} imported{failures.length ? `, ${failures.length} failed` : ''}
+            <button type="button" className="link" onClick={onDismissOutcomes} aria-label="Dismiss import report">
+              ×
+            </button>
+          </div>
+          {warnings.length > 0 && (
+            <ul className="import-warnings">
+              {warnings.map((w, i) => (
+                <li key={i}>
+                  <strong>{w.fileName}</strong>: {w.warning}
+                </li>
+              ))}
+            </ul>
+          )}
+          {failures.length > 0 && (
+            <ul className="import-errors">
+              {failures.map((f, i) => (
+                <li key={i} data-code={f.error.code}>
+                  <strong>{f.fileName}</strong>: <code>{f.error.code}</code> — {f.error.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+
+      <input className="search" type="search" placeholder="Search name, patient ID or date" value={text} onChange={(e) => setText(e.target.value)} aria-label="Search cases" />
+      {cases === null ? (
+        <p className="muted">Loading…</p>
+      ) : cases.length === 0 ? (
+        <p className="muted">{text ? 'No case matches.' : 'No cases yet: import a cephalogram.'}</p>
+      ) : (
+        <ul className="cases">
+          {cases.map((c) => (
+            <li key={c.imageId}>
+              <button type="button" className={c.imageId === selectedId ? 'case selected' : 'case'} data-image-id={c.imageId} onClick={() => onOpen(c.imageId)}>
+                <span className="case-title">{caseTitle(c)}</span>
+                <span className="case-meta">
+                  {[c.patientId, c.studyDate, `${c.width}×${c.height}`].filter(Boolean).join(' · ')}
+                  {c.hasLandmarks ? '' : ' · no landmarks'}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

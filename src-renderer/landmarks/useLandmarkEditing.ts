@@ -1,0 +1,70 @@
+// Every landmark edit goes to the server at once and the answer (the whole set, with canUndo /
+// canRedo) replaces ours, so undo/redo history lives server-side and survives a reload. Edits are
+// queued: a drop followed quickly by Ctrl+Z must reach the server in that order.
+import { useCallback, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import type { ApiClient, CaseDetail, LandmarkSet } from '../../src-shared/api/contract.js';
+import type { AppError } from '../../src-shared/errors.js';
+import { asAppError } from '../api/envelope.js';
+import type { ImagePoint } from '../viewer/coords.js';
+
+export interface LandmarkEditing {
+  busy: boolean;
+  move(landmarkId: string, p: ImagePoint): void;
+  place(landmarkId: string, p: ImagePoint): void;
+  reset(landmarkId: string): void;
+  remove(landmarkId: string): void;
+  undo(): void;
+  redo(): void;
+  detect(): void;
+}
+
+export function useLandmarkEditing(
+  api: ApiClient,
+  detail: CaseDetail | null,
+  setDetail: Dispatch<SetStateAction<CaseDetail | null>>,
+  onError: (e: AppError) => void,
+  /** re-read the case after a failed edit, so the overlay shows what the server holds */
+  reload: (imageId: number) => void,
+): LandmarkEditing {
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const [pending, setPending] = useState(0);
+  const setId = detail?.landmarks?.setId ?? null;
+  const imageId = detail?.imageId ?? null;
+
+  const enqueue = useCallback(
+    (call: () => Promise<LandmarkSet>) => {
+      if (imageId === null) return;
+      setPending((n) => n + 1);
+      queue.current = queue.current.then(async () => {
+        try {
+          const set = await call();
+          setDetail((d) => (d && d.imageId === imageId ? { ...d, landmarks: set } : d));
+        } catch (e) {
+          onError(asAppError(e));
+          reload(imageId);
+        } finally {
+          setPending((n) => n - 1);
+        }
+      });
+    },
+    [imageId, setDetail, onError, reload],
+  );
+
+  return useMemo(() => {
+    const onSet = (call: (setId: number) => Promise<LandmarkSet>) => () => {
+      if (setId !== null) enqueue(() => call(setId));
+    };
+    return {
+      busy: pending > 0,
+      move: (landmarkId, p) => onSet((s) => api['landmarks.move']({ setId: s, landmarkId, x: p.x, y: p.y }))(),
+      place: (landmarkId, p) => onSet((s) => api['landmarks.place']({ setId: s, landmarkId, x: p.x, y: p.y }))(),
+      reset: (landmarkId) => onSet((s) => api['landmarks.reset']({ setId: s, landmarkId }))(),
+      remove: (landmarkId) => onSet((s) => api['landmarks.delete']({ setId: s, landmarkId }))(),
+      undo: onSet((s) => api['landmarks.undo']({ setId: s })),
+      redo: onSet((s) => api['landmarks.redo']({ setId: s })),
+      detect: () => {
+        if (imageId !== null) enqueue(() => api['landmarks.detect']({ imageId }));
+      },
+    };
+  }, [api, setId, imageId, pending, enqueue]);
+}

@@ -1,0 +1,64 @@
+// Exports a report of the open case through reports.create and downloads it. The report service
+// may be missing from an older server: its error is shown, never thrown at the user.
+import { useState } from 'react';
+import type { ApiClient } from '../../src-shared/api/contract.js';
+import type { AppErrorData } from '../../src-shared/errors.js';
+import { asAppError } from '../api/envelope.js';
+import { downloadBase64 } from '../util/files.js';
+
+type Format = 'pdf' | 'csv' | 'json';
+
+interface Props {
+  api: ApiClient;
+  imageId: number;
+  analysisId: string;
+}
+
+export function ReportExport({ api, imageId, analysisId }: Props) {
+  const [format, setFormat] = useState<Format>('pdf');
+  const [anonymise, setAnonymise] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppErrorData | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  async function run() {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      const r = await api['reports.create']({ imageId, analyses: [analysisId], format, anonymise });
+      downloadBase64(r.fileName, r.mimeType, r.dataBase64);
+      setDone(r.fileName);
+    } catch (e) {
+      const err = asAppError(e);
+      setError({ code: err.code, message: err.code === 'not_found' ? `reports are not available from this server (${err.message})` : err.message });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="panel" aria-label="Report">
+      <h2>Report</h2>
+      <div className="row">
+        <select value={format} onChange={(e) => setFormat(e.target.value as Format)} aria-label="Report format">
+          <option value="pdf">PDF</option>
+          <option value="csv">CSV</option>
+          <option value="json">JSON</option>
+        </select>
+        <label className="small">
+          <input type="checkbox" checked={anonymise} onChange={(e) => setAnonymise(e.target.checked)} /> anonymise
+        </label>
+        <button type="button" onClick={() => void run()} disabled={busy} data-testid="export-report">
+          {busy ? 'Exporting…' : 'Export'}
+        </button>
+      </div>
+      {done && <p className="muted small">Saved {done}</p>}
+      {error && (
+        <p className="error" role="alert" data-code={error.code}>
+          <code>{error.code}</code> — {error.message}
+        </p>
+      )}
+    </section>
+  );
+}

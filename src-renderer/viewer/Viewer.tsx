@@ -1,0 +1,141 @@
+// The image viewer: a Cornerstone3D stack viewport (through ViewerController) with its toolbar.
+// Props in, edits out through callbacks; the server stays the source of truth for landmarks.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CaseDetail } from '../../src-shared/api/contract.js';
+import type { Transport } from '../api/transport.js';
+import { calibrationOf } from '../cases/calibration.js';
+import type { ImagePoint } from './coords.js';
+import { initCornerstone } from './cornerstone.js';
+import type { ImageRef } from './imageIds.js';
+import { ViewerController, type ViewerCallbacks, type ViewerMode } from './ViewerController.js';
+
+interface Props extends ViewerCallbacks {
+  transport: Transport;
+  detail: CaseDetail | null;
+  mode: ViewerMode;
+  onModeChange(mode: ViewerMode): void;
+  canUndo: boolean;
+  canRedo: boolean;
+  onUndo(): void;
+  onRedo(): void;
+}
+
+declare global {
+  interface Window {
+    /** read-only view of the viewer for end-to-end tests: overlay position <-> image pixels */
+    __medsapiensViewer?: { clientToImage(x: number, y: number): ImagePoint | null; imageToClient(p: ImagePoint): { x: number; y: number } | null };
+  }
+}
+
+const MODES: { kind: 'adjust' | 'pan' | 'zoom'; label: string; title: string }[] = [
+  { kind: 'adjust', label: 'W/L', title: 'Drag to change window/level (right drag zooms, middle drag pans, wheel zooms)' },
+  { kind: 'pan', label: 'Pan', title: 'Drag to pan' },
+  { kind: 'zoom', label: 'Zoom', title: 'Drag to zoom' },
+];
+
+export function Viewer({ transport, detail, mode, onModeChange, canUndo, canRedo, onUndo, onRedo, ...callbacks }: Props) {
+  const element = useRef<HTMLDivElement>(null);
+  const [ctrl, setCtrl] = useState<ViewerController | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const latest = useRef<ViewerCallbacks>(callbacks);
+  latest.current = callbacks;
+
+  useEffect(() => {
+    let cancelled = false;
+    let made: ViewerController | null = null;
+    initCornerstone((id) => transport.pixels(id))
+      .then(() => {
+        if (cancelled || !element.current) return;
+        // callbacks go through a ref so the controller never holds a stale closure
+        made = new ViewerController(element.current, {
+          onMoved: (...a) => latest.current.onMoved(...a),
+          onPlaced: (...a) => latest.current.onPlaced(...a),
+          onRulerDrawn: (...a) => latest.current.onRulerDrawn(...a),
+          onLiveMove: (...a) => latest.current.onLiveMove(...a),
+          onLandmarksDrawn: (...a) => latest.current.onLandmarksDrawn(...a),
+        });
+        window.__medsapiensViewer = { clientToImage: (x, y) => made?.clientToImage(x, y) ?? null, imageToClient: (p) => made?.imageToClient(p) ?? null };
+        setCtrl(made);
+      })
+      .catch((e: unknown) => setError(`The viewer cannot start: ${(e as Error).message}`));
+    return () => {
+      cancelled = true;
+      made?.destroy();
+      setCtrl(null);
+    };
+  }, [transport]);
+
+  useEffect(() => {
+    const el = element.current;
+    if (!ctrl || !el) return;
+    const ro = new ResizeObserver(() => ctrl.resize());
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ctrl]);
+
+  const cal = detail ? calibrationOf(detail) : null;
+  const imageRef = useMemo<ImageRef | null>(
+    () => (detail ? { imageId: detail.imageId, spacing: cal ? { rowMm: cal.rowMm, colMm: cal.colMm } : null } : null),
+    [detail?.imageId, cal?.rowMm, cal?.colMm],
+  );
+
+  useEffect(() => {
+    if (!ctrl) return;
+    setError(null);
+    ctrl.showImage(imageRef).catch((e: unknown) => setError(`Cannot show the image: ${(e as Error).message}`));
+  }, [ctrl, imageRef]);
+
+  const points = detail?.landmarks?.points;
+  useEffect(() => {
+    if (ctrl) void ctrl.showLandmarks(points ?? []);
+  }, [ctrl, imageRef, points]);
+
+  const ruler = detail?.ruler ?? null;
+  useEffect(() => {
+    if (ctrl) void ctrl.showRuler(ruler);
+  }, [ctrl, imageRef, ruler]);
+
+  useEffect(() => {
+    ctrl?.setMode(mode);
+  }, [ctrl, mode]);
+
+  return (
+    <section className="viewer" aria-label="Image viewer">
+      <div className="toolbar" role="toolbar">
+        {MODES.map((m) => (
+          <button key={m.kind} type="button" title={m.title} aria-pressed={mode.kind === m.kind} onClick={() => onModeChange({ kind: m.kind })}>
+            {m.label}
+          </button>
+        ))}
+        <span className="sep" />
+        <button type="button" onClick={() => ctrl?.invert()} disabled={!detail}>
+          Invert
+        </button>
+        <button type="button" onClick={() => ctrl?.fit()} disabled={!detail}>
+          Fit
+        </button>
+        <button type="button" onClick={() => ctrl?.resetWindow()} disabled={!detail}>
+          Reset W/L
+        </button>
+        <span className="sep" />
+        <button type="button" onClick={onUndo} disabled={!canUndo} title="Undo the last landmark edit (Ctrl+Z)" data-testid="undo">
+          Undo
+        </button>
+        <button type="button" onClick={onRedo} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
+          Redo
+        </button>
+        {mode.kind === 'place' && <span className="mode-hint">Click on the image to place the landmark · Esc cancels</span>}
+        {mode.kind === 'ruler' && <span className="mode-hint">Click both ends of a known length · Esc cancels</span>}
+      </div>
+      <div className="viewport-wrap">
+        <div ref={element} className="viewport" data-testid="viewport" />
+        {!detail && <div className="viewport-empty">Open a case or import a cephalogram</div>}
+        {error && (
+          <div className="viewport-error" role="alert">
+            {error}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,501 @@
+// End to end, in a real browser, against the real services: the loopback server started in this
+// process on a temporary database, the real ONNX model from models/, the built renderer, and
+// Debian's Chromium driven by playwright-core. Checks what a clinician would: images import and
+// show their 19 landmarks where the model put them, a landmark drags, the measurement follows,
+// the edit persists, undo/redo works from the keyboard and survives a reload, bad files say why.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ApiName, ApiRequest, ApiResponse, CaseDetail, LandmarkPoint } from '../../src-shared/api/contract.js';
+import { API, EnvelopeSchema } from '../../src-shared/api/contract.js';
+import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
+import { ensureRendererBuilt } from './helpers/build.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHARED = path.resolve(import.meta.dirname, '../../../shared/data');
+const ISBI_IMAGE = path.join(SHARED, 'isbi2015/images/151.jpg');
+const DICOM = path.join(SHARED, 'dicom/cr-hip-jpeg-lossless.dcm');
+const BROKEN_DICOM = path.join(SHARED, 'dicom/bad-mr-without-rows.dcm');
+const SMALL_DICOM = path.join(SHARED, 'dicom/ot-uncompressed-8bit.dcm');
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/e2e');
+/** drawn overlay vs stored point, in image pixels (one screen pixel is ~3 image pixels here) */
+const POSITION_TOLERANCE_PX = 3;
+const SLOW = 180_000;
+
+const haveChromium = fs.existsSync(CHROMIUM);
+
+// what the renderer exposes for tests (see src-renderer/perf.ts and viewer/Viewer.tsx)
+declare global {
+  interface Window {
+    __medsapiensPerf?: { imports: { fileName: string; imageId: number | null; landmarksDrawnMs: number | null }[]; measurementUpdateMs: number[] };
+    __medsapiensViewer?: {
+      clientToImage(x: number, y: number): { x: number; y: number } | null;
+      imageToClient(p: { x: number; y: number }): { x: number; y: number } | null;
+    };
+  }
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+describe('renderer in Chromium against the real services', { skip: haveChromium ? false : `${CHROMIUM} is missing (apt-get install -y chromium): browser tests not run` }, () => {
+  let srv: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const figures: Record<string, unknown> = {};
+
+  async function api<N extends ApiName>(name: N, req: ApiRequest<N>): Promise<ApiResponse<N>> {
+    const res = await fetch(`${srv.server.url}/api/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-medsapiens-token': srv.server.token },
+      body: JSON.stringify(req),
+    });
+    const env = EnvelopeSchema.parse(await res.json());
+    if (!env.ok) throw new Error(`${name}: ${env.error.code} ${env.error.message}`);
+    return API[name].response.parse(env.value) as ApiResponse<N>;
+  }
+
+  async function shot(name: string): Promise<void> {
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  }
+
+  /** The landmarks as drawn: each overlay circle's centre on screen, read back in image pixels. */
+  async function drawnLandmarks(on: Page = page): Promise<Map<string, { x: number; y: number; clientX: number; clientY: number }>> {
+    const drawn = await on.$$eval('circle[data-id^="landmark:"]', (els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        const clientX = r.x + r.width / 2;
+        const clientY = r.y + r.height / 2;
+        const img = window.__medsapiensViewer?.clientToImage(clientX, clientY) ?? null;
+        return { id: (el.getAttribute('data-id') ?? '').slice('landmark:'.length), clientX, clientY, img };
+      }),
+    );
+    return new Map(drawn.filter((d) => d.img).map((d) => [d.id, { x: d.img!.x, y: d.img!.y, clientX: d.clientX, clientY: d.clientY }]));
+  }
+
+  function assertDrawnAt(drawn: Awaited<ReturnType<typeof drawnLandmarks>>, points: readonly LandmarkPoint[]): void {
+    for (const p of points) {
+      const d = drawn.get(p.landmarkId);
+      assert.ok(d, `landmark ${p.landmarkId} is not drawn`);
+      const err = Math.hypot(d.x - p.x, d.y - p.y);
+      assert.ok(err <= POSITION_TOLERANCE_PX, `${p.landmarkId} drawn at (${d.x.toFixed(1)}, ${d.y.toFixed(1)}), stored at (${p.x.toFixed(1)}, ${p.y.toFixed(1)}): ${err.toFixed(2)} px apart`);
+    }
+  }
+
+  async function openCaseId(): Promise<number> {
+    return waitFor('an open case', async () => Number(await page.evaluate(() => sessionStorage.getItem('medsapiens.openCase'))) || null);
+  }
+
+  /** Waits until all of the case's stored landmarks are drawn where they are stored. */
+  async function waitForDrawnCase(imageId: number, count: number, on: Page = page): Promise<CaseDetail> {
+    return waitFor(`${count} landmarks of image ${imageId} drawn`, async () => {
+      const detail = await api('cases.get', { imageId });
+      if (!detail.landmarks || detail.landmarks.points.length !== count) return null;
+      const drawn = await drawnLandmarks(on);
+      if (drawn.size !== count) return null;
+      assertDrawnAt(drawn, detail.landmarks.points);
+      return detail;
+    });
+  }
+
+  async function measureValue(id: string): Promise<number | null> {
+    const v = await page.locator(`tr[data-measure-id="${id}"] td.value`).getAttribute('data-value', { timeout: 2000 }).catch(() => null);
+    return v === null ? null : Number(v);
+  }
+
+  async function importTiming(fileName: string): Promise<number> {
+    return waitFor(`import timing of ${fileName}`, () =>
+      page.evaluate((f) => window.__medsapiensPerf?.imports.find((i) => i.fileName === f && i.landmarksDrawnMs !== null)?.landmarksDrawnMs ?? null, fileName),
+    );
+  }
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    ensureRendererBuilt();
+    srv = await startTestServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(srv.pageUrl);
+  });
+
+  after(async () => {
+    console.log(`e2e figures: ${JSON.stringify(figures, null, 2)}`);
+    await browser?.close();
+    await srv?.close();
+  });
+
+  test('the page takes the token out of the address bar and talks to the server', { timeout: SLOW }, async () => {
+    await page.getByText('Import files…').waitFor();
+    assert.equal(new URL(page.url()).hash, '', 'the token must not stay in the URL');
+    await page.locator('.status-bar').getByText(/v\d+\.\d+/).waitFor();
+    // the server loads the model at start: the status bar names where it runs, without an import
+    await page.locator('[data-testid="provider"]').getByText(/ on /).waitFor({ timeout: 60_000 });
+    figures.provider = await page.locator('[data-testid="provider"]').textContent();
+  });
+
+  test('an ISBI image imports through the file dialog and shows 19 landmarks where the model put them', { timeout: SLOW }, async () => {
+    await page.getByTestId('file-input').setInputFiles(ISBI_IMAGE);
+    const imageId = await openCaseId();
+    const detail = await waitForDrawnCase(imageId, ISBI_LANDMARKS.length);
+    assert.ok(detail.landmarks?.modelName, 'the set names its model');
+    figures.isbiImportToLandmarksMs = Math.round(await importTiming('151.jpg'));
+    // the low-confidence ones carry the review ring, and only they do
+    const low = detail.landmarks!.points.filter((p) => p.confidence !== null && p.confidence < 0.3).map((p) => p.landmarkId).sort();
+    const ringed = (await page.$$eval('circle[data-id^="review:"]', (els) => els.map((e) => e.getAttribute('data-id')!.slice('review:'.length)))).sort();
+    assert.deepEqual(ringed, low);
+    await shot('01-isbi-imported');
+  });
+
+  test('dragging a landmark updates the measurement live, stores the drop, and undo/redo work', { timeout: SLOW }, async () => {
+    const imageId = await openCaseId();
+    const before = (await api('cases.get', { imageId })).landmarks!;
+    const original = before.points.find((p) => p.landmarkId === 'subspinale')!;
+    const sna0 = await waitFor('SNA shown', () => measureValue('sna'));
+    await page.evaluate(() => (window.__medsapiensPerf!.measurementUpdateMs.length = 0));
+
+    const start = (await drawnLandmarks()).get('subspinale')!;
+    await page.mouse.move(start.clientX, start.clientY);
+    await page.mouse.down();
+    const steps = 24;
+    for (let i = 1; i <= steps; i++) {
+      await page.mouse.move(start.clientX + (i * 36) / steps, start.clientY + (i * 12) / steps);
+      if (i === steps / 2) {
+        // mid-drag, nothing dropped yet: the panel already follows the mouse
+        const live = await measureValue('sna');
+        assert.ok(live !== null && Math.abs(live - sna0) > 0.05, `SNA did not change while dragging (${sna0} -> ${live})`);
+        const stored = (await api('cases.get', { imageId })).landmarks!.points.find((p) => p.landmarkId === 'subspinale')!;
+        assert.deepEqual([stored.x, stored.y], [original.x, original.y], 'nothing is stored before the drop');
+      }
+    }
+    await page.mouse.up();
+    // the point keeps its offset from where it was grabbed: it moves by exactly the mouse's travel
+    const [grab, drop] = await page.evaluate(
+      ([x, y]) => [window.__medsapiensViewer!.clientToImage(x, y)!, window.__medsapiensViewer!.clientToImage(x + 36, y + 12)!],
+      [start.clientX, start.clientY],
+    );
+    const dropped = { x: original.x + drop.x - grab.x, y: original.y + drop.y - grab.y };
+
+    const moved = await waitFor('the drop stored', async () => {
+      const p = (await api('cases.get', { imageId })).landmarks!.points.find((q) => q.landmarkId === 'subspinale')!;
+      return p.x !== original.x || p.y !== original.y ? p : null;
+    });
+    assert.ok(Math.hypot(moved.x - dropped.x, moved.y - dropped.y) < 1.5, `stored ${moved.x},${moved.y} but dropped at ${dropped.x},${dropped.y}`);
+    const sna1 = await waitFor('SNA after the drop', async () => {
+      const v = await measureValue('sna');
+      return v !== null && Math.abs(v - sna0) > 0.05 ? v : null;
+    });
+    const updates = await page.evaluate(() => [...window.__medsapiensPerf!.measurementUpdateMs]);
+    assert.ok(updates.length >= steps / 2, `only ${updates.length} live measurement updates for ${steps} mouse moves`);
+    const sorted = [...updates].sort((a, b) => a - b);
+    const stats = {
+      count: updates.length,
+      median: +sorted[Math.floor(sorted.length / 2)].toFixed(2),
+      p95: +sorted[Math.floor(sorted.length * 0.95)].toFixed(2),
+      max: +sorted[sorted.length - 1].toFixed(2),
+    };
+    figures.measurementUpdateMs = stats;
+    figures.snaDeg = { before: sna0, afterDrag: sna1 };
+    // the target is one frame at 60 Hz; the median is asserted, the tail only reported (this
+    // machine shares its two cores with model training)
+    assert.ok(stats.median < 16, `median measurement update ${stats.median} ms`);
+    await shot('02-dragged');
+
+    // Ctrl+Z: back to the model's point, on the server and on screen
+    await page.keyboard.press('Control+z');
+    await waitFor('undo stored', async () => {
+      const p = (await api('cases.get', { imageId })).landmarks!.points.find((q) => q.landmarkId === 'subspinale')!;
+      return p.x === original.x && p.y === original.y;
+    });
+    await waitFor('SNA restored', async () => (await measureValue('sna')) === sna0);
+    await waitForDrawnCase(imageId, ISBI_LANDMARKS.length);
+
+    // Ctrl+Shift+Z: moved again
+    await page.keyboard.press('Control+Shift+Z');
+    await waitFor('redo stored', async () => {
+      const p = (await api('cases.get', { imageId })).landmarks!.points.find((q) => q.landmarkId === 'subspinale')!;
+      return p.x === moved.x && p.y === moved.y;
+    });
+    await waitFor('SNA redone', async () => (await measureValue('sna')) === sna1);
+  });
+
+  test('viewer tools: window/level drag, invert, wheel zoom, pan, fit', { timeout: SLOW }, async () => {
+    const canvas = page.locator('[data-testid="viewport"] canvas').first();
+    const box = (await canvas.boundingBox())!;
+    const centre = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
+    // what is on screen at a client position (grey level of the drawn canvas)
+    const grey = (x: number, y: number) =>
+      page.evaluate(
+        ([cx, cy]) => {
+          const c = document.querySelector('[data-testid="viewport"] canvas') as HTMLCanvasElement;
+          const r = c.getBoundingClientRect();
+          const ctx = c.getContext('2d');
+          if (!ctx) throw new Error('the viewport canvas has no 2d context');
+          const k = c.width / r.width;
+          return ctx.getImageData(Math.round((cx - r.left) * k), Math.round((cy - r.top) * k), 1, 1).data[0];
+        },
+        [x, y],
+      );
+    const imageAt = (x: number, y: number) => page.evaluate(([cx, cy]) => window.__medsapiensViewer!.clientToImage(cx, cy)!, [x, y]);
+    // a spot on the skull, away from landmarks: mid-grey, so both W/L directions show
+    const spot = await page.evaluate(() => window.__medsapiensViewer!.imageToClient({ x: 700, y: 700 })!);
+    const sx = Math.round(spot.x);
+    const sy = Math.round(spot.y);
+    const g0 = await grey(sx, sy);
+
+    await page.getByRole('button', { name: 'Invert' }).click();
+    await waitFor('inverted pixels', async () => Math.abs((await grey(sx, sy)) - (255 - g0)) <= 3);
+    await page.getByRole('button', { name: 'Invert' }).click();
+    await waitFor('inversion undone', async () => Math.abs((await grey(sx, sy)) - g0) <= 3);
+
+    // W/L: drag with the left button on empty image (no landmark under the mouse)
+    await page.mouse.move(sx, sy);
+    await page.mouse.down();
+    await page.mouse.move(sx + 60, sy + 80, { steps: 6 });
+    await page.mouse.up();
+    await waitFor('window/level changed the display', async () => Math.abs((await grey(sx, sy)) - g0) > 8);
+    await page.getByRole('button', { name: 'Reset W/L' }).click();
+    await waitFor('window/level reset', async () => Math.abs((await grey(sx, sy)) - g0) <= 3);
+
+    // zoom with the wheel: one screen pixel covers fewer image pixels
+    const span = async () => {
+      const a = await imageAt(centre.x, centre.y);
+      const b = await imageAt(centre.x + 100, centre.y);
+      return b.x - a.x;
+    };
+    const s0 = await span();
+    await page.mouse.move(centre.x, centre.y);
+    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -100); // one notch is a small step
+    const s1 = await waitFor('zoomed in', async () => {
+      const s = await span();
+      return s < s0 * 0.9 ? s : null;
+    });
+    // pan with the Pan tool
+    await page.getByRole('button', { name: 'Pan', exact: true }).click();
+    const before = await imageAt(centre.x, centre.y);
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.down();
+    await page.mouse.move(centre.x + 80, centre.y, { steps: 5 });
+    await page.mouse.up();
+    const after = await imageAt(centre.x, centre.y);
+    assert.ok(after.x < before.x - 10, `pan moved the image (${before.x} -> ${after.x})`);
+    await page.getByRole('button', { name: 'W/L', exact: true }).click();
+    // fit: back to the whole image
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await waitFor('fitted again', async () => Math.abs((await span()) - s0) < 0.5);
+    figures.zoomSpanImagePxPer100ScreenPx = { fit: +s0.toFixed(1), zoomed: +s1.toFixed(1) };
+    await waitForDrawnCase(await openCaseId(), ISBI_LANDMARKS.length);
+  });
+
+  test('a reload keeps the case, the edit and its undo history', { timeout: SLOW }, async () => {
+    const imageId = await openCaseId();
+    const stored = (await api('cases.get', { imageId })).landmarks!;
+    await page.reload();
+    const detail = await waitForDrawnCase(imageId, ISBI_LANDMARKS.length);
+    assert.deepEqual(detail.landmarks!.points, stored.points);
+    assert.equal(await page.getByTestId('undo').isEnabled(), true, 'undo history survives the reload');
+    await page.getByTestId('undo').click();
+    const original = await waitFor('undo after reload', async () => {
+      const set = (await api('cases.get', { imageId })).landmarks!;
+      return set.canRedo ? set : null;
+    });
+    await waitForDrawnCase(imageId, ISBI_LANDMARKS.length);
+    assert.notDeepEqual(original.points, stored.points);
+    await shot('03-reloaded-undone');
+  });
+
+  test('a ruler calibrates the image and a manual landmark is placed by hand', { timeout: SLOW }, async () => {
+    const imageId = await openCaseId();
+    // whole screen pixels: what a mouse event carries, so the test knows exactly where it clicked
+    const toClient = async (p: { x: number; y: number }) => {
+      const c = await page.evaluate((q) => window.__medsapiensViewer!.imageToClient(q)!, p);
+      return { x: Math.round(c.x), y: Math.round(c.y) };
+    };
+    assert.equal(await page.locator('tr[data-measure-id="u1_na_mm"]').getAttribute('data-status'), 'uncalibrated');
+
+    // two clicks on a known length, then its length in mm
+    await page.getByRole('button', { name: 'Set a ruler' }).click();
+    const a = await toClient({ x: 1750, y: 600 });
+    const b = await toClient({ x: 1750, y: 1100 });
+    await page.mouse.click(a.x, a.y);
+    await page.mouse.move(b.x, b.y, { steps: 8 });
+    await page.mouse.click(b.x, b.y);
+    await page.getByLabel('Ruler length in mm').fill('50');
+    await page.getByRole('button', { name: 'Save ruler' }).click();
+    const calibrated = await waitFor('the ruler stored', async () => (await api('cases.get', { imageId })).ruler);
+    const px = Math.hypot(calibrated.p2.x - calibrated.p1.x, calibrated.p2.y - calibrated.p1.y);
+    assert.ok(Math.abs(px - 500) < 6, `ruler drawn over ${px.toFixed(1)} px, meant 500`);
+    assert.ok(Math.abs(calibrated.mmPerPixel - 50 / px) < 1e-9);
+    await page.getByTestId('spacing').getByText(/ruler: 50 mm/).waitFor();
+    await waitFor('a linear measure once calibrated', async () => (await page.locator('tr[data-measure-id="u1_na_mm"]').getAttribute('data-status')) === 'ok');
+    // the image was reloaded at the new spacing: the landmarks must still sit on their points
+    await waitForDrawnCase(imageId, ISBI_LANDMARKS.length);
+
+    // a landmark the model does not predict: pick it, click on the image
+    assert.equal(await page.locator('tr[data-measure-id="u1_na_deg"]').getAttribute('data-status'), 'missing');
+    await page.locator('tr[data-landmark-id="upper_incisor_apex"]').getByRole('button', { name: 'Place' }).click();
+    const apex = await toClient({ x: 1290, y: 1530 });
+    const clicked = (await page.evaluate(([x, y]) => window.__medsapiensViewer!.clientToImage(x, y)!, [apex.x, apex.y]))!;
+    await page.mouse.click(apex.x, apex.y);
+    const placed = await waitFor('the placed landmark stored', async () => (await api('cases.get', { imageId })).landmarks!.points.find((p) => p.landmarkId === 'upper_incisor_apex'));
+    assert.equal(placed.source, 'hand');
+    assert.ok(Math.hypot(placed.x - clicked.x, placed.y - clicked.y) <= POSITION_TOLERANCE_PX, `placed at ${placed.x},${placed.y}, clicked ${clicked.x},${clicked.y}`);
+    await waitFor('the measure that needed it', async () => (await page.locator('tr[data-measure-id="u1_na_deg"]').getAttribute('data-status')) === 'ok');
+    await waitForDrawnCase(imageId, ISBI_LANDMARKS.length + 1);
+
+    // placing it again moves it (the server keeps one point per landmark, and so does the overlay)
+    await page.locator('tr[data-landmark-id="upper_incisor_apex"]').getByRole('button', { name: 'Re-place' }).click();
+    const again = await toClient({ x: 1300, y: 1480 });
+    await page.mouse.click(again.x, again.y);
+    await waitFor('the landmark re-placed', async () => {
+      const p = (await api('cases.get', { imageId })).landmarks!.points.find((q) => q.landmarkId === 'upper_incisor_apex')!;
+      return Math.hypot(p.x - 1300, p.y - 1480) <= POSITION_TOLERANCE_PX;
+    });
+    await waitForDrawnCase(imageId, ISBI_LANDMARKS.length + 1);
+    assert.equal(await page.locator('circle[data-id="landmark:upper_incisor_apex"]').count(), 1);
+    await shot('04-ruler-and-placed');
+  });
+
+  test('a DICOM imports, shows its pixel spacing and its 19 landmarks', { timeout: SLOW }, async () => {
+    const previous = await openCaseId();
+    await page.getByTestId('file-input').setInputFiles(DICOM);
+    const imageId = await waitFor('the DICOM opened', async () => {
+      const id = await openCaseId();
+      return id !== previous ? id : null;
+    });
+    const detail = await waitForDrawnCase(imageId, ISBI_LANDMARKS.length);
+    figures.dicomImportToLandmarksMs = Math.round(await importTiming(path.basename(DICOM)));
+    assert.ok(detail.spacing, 'the DICOM has PixelSpacing');
+    await page.getByTestId('spacing').getByText(`${detail.spacing.colMm.toPrecision(3)} mm/px`).waitFor();
+    await shot('05-dicom-imported');
+  });
+
+  test('bad files say clearly what is wrong (dialog, drag-and-drop, folder)', { timeout: SLOW }, async () => {
+    // a real DICOM without Rows, through the file dialog
+    await page.getByTestId('file-input').setInputFiles(BROKEN_DICOM);
+    const broken = page.locator('.import-errors li').filter({ hasText: path.basename(BROKEN_DICOM) });
+    await broken.waitFor({ timeout: 60_000 });
+    assert.match((await broken.getAttribute('data-code')) ?? '', /^(missing_element|corrupt)$/);
+
+    // a text file named x.dcm, dropped on the window
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['this is not an X-ray\n'], 'x.dcm', { type: 'application/dicom' }));
+      document.querySelector('.app')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    const text = page.locator('.import-errors li').filter({ hasText: 'x.dcm' });
+    await text.waitFor({ timeout: 60_000 });
+    const code = (await text.getAttribute('data-code')) ?? '';
+    assert.match(code, /^(not_an_image|corrupt|missing_element)$/);
+    assert.match((await text.textContent()) ?? '', new RegExp(`${code} — .{10,}`), 'the message explains the code');
+    await shot('06-bad-file');
+
+    // a folder with one good and one bad file, through the folder dialog, with its report
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-folder-'));
+    fs.copyFileSync(SMALL_DICOM, path.join(folder, 'small.dcm'));
+    fs.writeFileSync(path.join(folder, 'notes.dcm'), 'not an image');
+    await page.getByTestId('folder-input').setInputFiles(folder);
+    await page.locator('.import-summary').getByText('1 imported, 1 failed').waitFor({ timeout: 90_000 });
+    await page.locator('.import-errors li').filter({ hasText: 'notes.dcm' }).waitFor();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('search finds cases; report export downloads or explains why not', { timeout: SLOW }, async () => {
+    // the list shows exactly what cases.list answers for the same text
+    const all = await api('cases.list', {});
+    const dicom = all.find((c) => c.patientName || c.patientId);
+    assert.ok(dicom, 'the imported DICOM carries a patient name or ID');
+    const term = (dicom.patientName ?? dicom.patientId ?? '').split(/[\s^]+/)[0];
+    const expected = (await api('cases.list', { search: term })).map((c) => c.imageId).sort();
+    assert.ok(expected.length >= 1 && expected.length < all.length, `search '${term}' should narrow the list`);
+    await page.getByLabel('Search cases').fill(term);
+    await waitFor(`the list filtered by '${term}'`, async () => {
+      const shown = (await page.$$eval('button.case', (els) => els.map((e) => Number(e.getAttribute('data-image-id'))))).sort();
+      return JSON.stringify(shown) === JSON.stringify(expected);
+    });
+    await page.getByLabel('Search cases').fill('');
+    await waitFor('all cases listed again', async () => (await page.locator('button.case').count()) === all.length);
+
+    const download = page.waitForEvent('download', { timeout: 30_000 }).catch(() => null);
+    await page.getByTestId('export-report').click();
+    const outcome = await Promise.race([download.then((d) => (d ? `downloaded ${d.suggestedFilename()}` : null)), page.locator('.panel[aria-label="Report"] .error').textContent({ timeout: 30_000 })]);
+    assert.ok(outcome, 'the export either downloads a file or shows an error');
+    figures.reportExport = outcome;
+    await shot('07-report');
+  });
+
+  test('without a token the page says how to open it; with the Electron bridge it needs none', { timeout: SLOW }, async () => {
+    const bare = await browser.newPage();
+    await bare.goto(`${srv.server.url}/`);
+    await bare.getByRole('alert').getByText(/No access token/).waitFor();
+    await bare.close();
+
+    // a stand-in for the preload bridge (same names and envelopes as src-main/electron/preload.cts),
+    // forwarding to this server: the renderer must pick it over the loopback client by itself
+    const ipc = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    ipc.on('pageerror', (e) => pageErrors.push(`bridge page: ${e.message}`));
+    // (a string, not a function: tsx decorates functions with helpers the page does not have)
+    await ipc.addInitScript(`(() => {
+      const token = ${JSON.stringify(srv.server.token)};
+      const call = (name) => (req) =>
+        fetch('/api/' + name, { method: 'POST', headers: { 'content-type': 'application/json', 'x-medsapiens-token': token }, body: JSON.stringify(req) }).then((r) => r.json());
+      const bridge = Object.fromEntries(${JSON.stringify(Object.keys(API))}.map((n) => [n, call(n)]));
+      bridge.pixels = async (imageId) => {
+        const r = await fetch('/api/images/' + imageId + '/pixels', { headers: { 'x-medsapiens-token': token } });
+        if (!r.ok) return r.json();
+        return { ok: true, value: { width: Number(r.headers.get('x-image-width')), height: Number(r.headers.get('x-image-height')), pixels: new Uint8Array(await r.arrayBuffer()) } };
+      };
+      bridge.onProgress = () => () => undefined;
+      window.medsapiens = Object.freeze(bridge);
+    })();`);
+    await ipc.goto(`${srv.server.url}/`);
+    const isbi = (await api('cases.list', {})).find((c) => c.fileName === '151.jpg')!;
+    await ipc.locator(`button.case[data-image-id="${isbi.imageId}"]`).click();
+    await waitForDrawnCase(isbi.imageId, ISBI_LANDMARKS.length + 1, ipc);
+    await ipc.screenshot({ path: path.join(ARTIFACTS, '08-electron-bridge.png') });
+    await ipc.close();
+  });
+
+  test('a model that fails to load is named in the status bar, and images still import', { timeout: SLOW }, async () => {
+    const broken = await startTestServer({ model: { cardPath: path.join(os.tmpdir(), 'no-such-model.card.json') } });
+    const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    p.on('pageerror', (e) => pageErrors.push(`no-model page: ${e.message}`));
+    try {
+      await p.goto(broken.pageUrl);
+      const msg = p.getByTestId('model-error');
+      await msg.waitFor({ timeout: 30_000 });
+      assert.match((await msg.textContent()) ?? '', /failed to load: .*no-such-model/);
+      await p.getByTestId('file-input').setInputFiles(ISBI_IMAGE);
+      await p.locator('.import-warnings li').getByText(/imported without landmarks/).waitFor({ timeout: 60_000 });
+      await p.getByRole('button', { name: 'Detect landmarks' }).waitFor();
+      await p.screenshot({ path: path.join(ARTIFACTS, '09-model-failed.png') });
+    } finally {
+      await p.close();
+      await broken.close();
+    }
+  });
+
+  test('no uncaught errors in the page', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
