@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(python3-torch python3-torchvision python3-onnx python3-pil python3-scipy python3-numpy python3-opencv chromium poppler-utils)
+APT_PACKAGES=(python3-torch python3-torchvision python3-onnx python3-pil python3-scipy python3-numpy python3-opencv chromium poppler-utils strace)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -24,3 +24,4 @@ fi
 # npm 10 ignores allowScripts and runs install scripts itself; npm 11 needs the rebuild for the approved ones
 node -e "require('better-sqlite3')(':memory:')" 2>/dev/null || npm rebuild better-sqlite3
 npm run build
+npm run build:renderer

@@ -11,6 +11,8 @@ const { registerBatch } = await import('./commands/batch.js');
 const { registerServe } = await import('./commands/serve.js');
 const { registerImportExport } = await import('./commands/import-export.js');
 const { registerClassify } = await import('./commands/classify.js');
+const { registerReport } = await import('./commands/report.js');
+const { registerWatch } = await import('./commands/watch.js');
 
 const program = new Command();
 program.name('medsapiens').description('Cephalometric landmark detection and analysis, offline.').version('0.1.0');
@@ -21,6 +23,8 @@ registerBatch(program);
 registerServe(program);
 registerImportExport(program);
 registerClassify(program);
+registerReport(program);
+registerWatch(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -67,6 +67,8 @@ export interface CaseStore {
   setOrientation(imageId: number, orientation: Orientation): Image;
 
   saveModelLandmarks(imageId: number, model: string, version: string, points: ModelPointInput[]): LandmarkState;
+  /** the image's current set, or a new empty one for tracing by hand */
+  createEmptySet(imageId: number, model: string, version: string): LandmarkState;
   getLandmarks(setId: number): LandmarkState;
   movePoint(setId: number, landmarkId: string, x: number, y: number): LandmarkState;
   placePoint(setId: number, landmarkId: string, x: number, y: number): LandmarkState;
@@ -175,6 +177,15 @@ export function createCaseStore(opts: CaseStoreOptions = {}): CaseStore {
 
     saveModelLandmarks(id, model, version, points) {
       return marks.saveModelLandmarks(imageId(id), parseInput(ModelInfoInput, { name: model, version }, 'model'), parseInput(ModelPointsInput, points, 'landmarks'));
+    },
+
+    createEmptySet(id, model, version) {
+      const imgId = imageId(id);
+      const info = parseInput(ModelInfoInput, { name: model, version }, 'model');
+      return writeTx(db, () => {
+        const existing = marks.currentSetId(imgId);
+        return existing !== null ? marks.state(existing) : marks.saveModelLandmarks(imgId, info, []);
+      });
     },
 
     getLandmarks(id) {

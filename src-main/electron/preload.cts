@@ -11,6 +11,7 @@ const METHODS = [
   'images.setRuler',
   'images.setOrientation',
   'landmarks.detect',
+  'landmarks.createSet',
   'landmarks.move',
   'landmarks.place',
   'landmarks.reset',

@@ -10,11 +10,15 @@ import { runFolderBatch } from './batch.js';
 import { createEventBus, type EventBus } from './events.js';
 import { createHandlers, createPixelSource, type ApiHandlers, type PixelSource } from './handlers.js';
 import { createImageLibrary, type ImageLibrary } from './image-library.js';
+import { reportForCase } from '../reports/index.js';
+import { watchFolder } from './watch.js';
 
 export interface AppOptions {
   dbPath?: string;
   model?: LoadOptions;
   log?: (msg: string) => void;
+  /** a folder to watch: files an X-ray device writes there are imported and traced as they land */
+  watch?: string;
 }
 
 export interface App {
@@ -63,6 +67,10 @@ export function createApp(opts: AppOptions = {}): App {
     model,
     modelStatus: () => ({ model: loaded, error: loaded ? null : loadError }),
     version: appVersion(),
+    createReport: async (req) => {
+      const r = await reportForCase({ store, library }, { imageId: req.imageId, analyses: req.analyses, format: req.format, anonymise: req.anonymise });
+      return { fileName: r.fileName, mimeType: r.mimeType, dataBase64: r.bytes.toString('base64') };
+    },
     startBatch: (folder) => {
       const { taskId, done } = runFolderBatch({ root: folder, store, library, model, events });
       running.add(done);
@@ -70,6 +78,7 @@ export function createApp(opts: AppOptions = {}): App {
       return taskId;
     },
   });
+  const watcher = opts.watch ? watchFolder({ root: opts.watch, store, library, model, events, onLog: log }) : undefined;
   return {
     store,
     library,
@@ -78,6 +87,7 @@ export function createApp(opts: AppOptions = {}): App {
     pixels: createPixelSource(store, library),
     model,
     async close() {
+      if (watcher) await watcher.stop();
       await Promise.allSettled([...running]);
       if (loaded) await loaded.close();
       store.close();

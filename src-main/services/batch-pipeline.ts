@@ -20,8 +20,10 @@ export interface PipelineOptions {
 
 function workerUrl(): { url: URL; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
+  // from sources (tsx), a worker's .ts entry is not transpiled by execArgv alone: a tiny .mjs
+  // bootstrap registers tsx inside the worker first
   return fromSource
-    ? { url: new URL('./decode-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
+    ? { url: new URL('./decode-worker-dev.mjs', import.meta.url), execArgv: [] }
     : { url: new URL('./decode-worker.js', import.meta.url), execArgv: [] };
 }
 

@@ -49,8 +49,17 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       const shown = f.display ?? f.path;
       d.events.publish({ kind: 'progress', task: 'import', taskId, done: i, total: files.length, current: path.basename(shown), etaSeconds: etaSeconds(started, i, files.length), failed });
       try {
-        const r = await importFile(f.path, { store, library: d.library, model: d.model }, { detect: detectToo, displayPath: f.display });
-        out.push({ ok: true, path: shown, imageId: r.imageId, duplicate: r.duplicate });
+        let warning: string | undefined;
+        let model: (() => Promise<LoadedModel>) | undefined = d.model;
+        if (detectToo) {
+          // a missing or broken model must not stop the image from being imported and traced by hand
+          await d.model().catch((e) => {
+            warning = `imported without landmarks: ${toAppError(e).message}`;
+            model = undefined;
+          });
+        }
+        const r = await importFile(f.path, { store, library: d.library, model }, { detect: detectToo && !!model, displayPath: f.display });
+        out.push({ ok: true, path: shown, imageId: r.imageId, duplicate: r.duplicate, ...(warning ? { warning } : {}) });
       } catch (e) {
         failed++;
         out.push({ ok: false, path: shown, error: toAppError(e).toJSON() });
@@ -113,6 +122,9 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       const model = await d.model();
       const det = await detect(model, img, { facingLeft: c.image.orientation === 'facing-left' });
       return landmarkSetView(store.saveModelLandmarks(req.imageId, model.card.name, model.card.version, modelPoints(det.landmarks)));
+    },
+    async 'landmarks.createSet'(req) {
+      return landmarkSetView(store.createEmptySet(req.imageId, 'manual', '1'));
     },
     async 'landmarks.move'(req) {
       return landmarkSetView(store.movePoint(req.setId, req.landmarkId, req.x, req.y));

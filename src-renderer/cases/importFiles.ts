@@ -43,13 +43,9 @@ export async function importFiles(api: ApiClient, files: readonly File[], onProg
     }
     try {
       const dataBase64 = await fileToBase64(file);
-      let r = await api['images.importBytes']({ fileName: file.name, dataBase64, detect: true });
-      let warning: string | undefined;
-      if (!r.ok && r.error.code === 'model_invalid') {
-        // the image is fine, the model is not: keep the image so it can be traced by hand
-        warning = `imported without landmarks: ${r.error.message}`;
-        r = await api['images.importBytes']({ fileName: file.name, dataBase64, detect: false });
-      }
+      // the server imports the image even when the model cannot run, and says so in `warning`
+      const r = await api['images.importBytes']({ fileName: file.name, dataBase64, detect: true });
+      const warning = r.ok ? r.warning : undefined;
       answered(r.ok ? r.imageId : null);
       out.push(r.ok ? { fileName, ok: true, imageId: r.imageId, duplicate: r.duplicate, ...(warning ? { warning } : {}) } : { fileName, ok: false, error: r.error });
     } catch (e) {

@@ -57,7 +57,15 @@ export function useLandmarkEditing(
     return {
       busy: pending > 0,
       move: (landmarkId, p) => onSet((s) => api['landmarks.move']({ setId: s, landmarkId, x: p.x, y: p.y }))(),
-      place: (landmarkId, p) => onSet((s) => api['landmarks.place']({ setId: s, landmarkId, x: p.x, y: p.y }))(),
+      place: (landmarkId, p) => {
+        if (setId !== null) return onSet((s) => api['landmarks.place']({ setId: s, landmarkId, x: p.x, y: p.y }))();
+        // no set yet (the model did not run): start an empty one for tracing by hand
+        if (imageId !== null)
+          enqueue(async () => {
+            const set = await api['landmarks.createSet']({ imageId });
+            return api['landmarks.place']({ setId: set.setId, landmarkId, x: p.x, y: p.y });
+          });
+      },
       reset: (landmarkId) => onSet((s) => api['landmarks.reset']({ setId: s, landmarkId }))(),
       remove: (landmarkId) => onSet((s) => api['landmarks.delete']({ setId: s, landmarkId }))(),
       undo: onSet((s) => api['landmarks.undo']({ setId: s })),

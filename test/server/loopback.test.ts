@@ -107,3 +107,13 @@ test('a DICOM imports with its spacing; a corrupt file is a typed error, not a c
   const c = (await call('cases.get', { imageId: r[0].imageId })).env.value;
   assert.ok(Math.abs(c.spacing.rowMm - 0.2) < 1e-9);
 });
+
+test('an empty set can be created for tracing by hand, once per image', async () => {
+  const r = (await call('images.importPaths', { paths: [path.join(ISBI, 'images', '160.jpg')], detect: false })).env.value;
+  const imageId = r[0].imageId;
+  const set = (await call('landmarks.createSet', { imageId })).env.value;
+  assert.equal(set.points.length, 0);
+  assert.equal((await call('landmarks.createSet', { imageId })).env.value.setId, set.setId);
+  const placed = (await call('landmarks.place', { setId: set.setId, landmarkId: 'upper_incisor_apex', x: 100, y: 200 })).env.value;
+  assert.deepEqual(placed.points.map((p: { landmarkId: string; source: string }) => [p.landmarkId, p.source]), [['upper_incisor_apex', 'hand']]);
+});

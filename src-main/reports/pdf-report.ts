@@ -1,0 +1,301 @@
+// The printed report (A4): who and what (patient, study, model, calibration), the traced
+// radiograph, the landmarks to review, one table per analysis, the norm sources, and on every
+// page the disclaimer and page number. Tables continue on new pages with their header repeated.
+// Everything printed comes from the report model; identifying metadata (Title, Subject, ...)
+// too, so an anonymised model gives an anonymised file.
+import PDFDocument from 'pdfkit';
+import { abbreviation, ageInYears, formatDateTime, formatDeviation, formatFlag, formatNorm, formatStatus, formatValue } from './format.js';
+import { drawLegend, drawTracedImage, fitImage } from './pdf-tracing.js';
+import { pdfSafe } from './pdf-text.js';
+import type { EncodedImage } from './radiograph-image.js';
+import type { AnalysisEntry, MeasureEntry, ReportData } from './report-schema.js';
+import { tracingScene } from './tracing-scene.js';
+
+type Doc = typeof PDFDocument;
+
+const PAGE = { width: 595.28, height: 841.89 };
+const MARGIN = { top: 40, left: 40, right: 40, bottom: 56 };
+const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+const BOTTOM = PAGE.height - MARGIN.bottom;
+const COLOUR = { text: '#000000', muted: '#555555', rule: '#999999', header: '#e6e6e6', stripe: '#f5f5f5', high: '#b00020', low: '#0047b3' };
+
+/** Table columns: measure, value, norm, deviation, flag (widths add up to the content width). */
+const COLS = [
+  { title: 'Measure', width: 215 },
+  { title: 'Value', width: 75 },
+  { title: 'Norm (mean ± SD)', width: 105 },
+  { title: 'Dev. (SD)', width: 60 },
+  { title: 'Flag', width: CONTENT_WIDTH - 215 - 75 - 105 - 60 },
+];
+const CELL_PAD = 4;
+
+/** Identifying document metadata (Title, Author, Subject, Keywords) from the report model. */
+export function pdfInfo(data: ReportData): PDFKit.DocumentInfo {
+  const p = data.case.patient;
+  const who = data.anonymised ? 'anonymised' : [p.name, p.id].filter(Boolean).join(', ') || `image ${data.case.image.imageId}`;
+  return {
+    Title: pdfSafe(`Cephalometric report (${who})`),
+    Author: 'MedSapiens',
+    Subject: pdfSafe(`Cephalometric analyses: ${data.analyses.map((a) => a.name).join(', ')}`),
+    Keywords: pdfSafe(['cephalometry', ...data.analyses.map((a) => a.id)].join(', ')),
+    Creator: 'MedSapiens',
+    Producer: 'MedSapiens (pdfkit)',
+    CreationDate: new Date(data.generatedAt),
+  };
+}
+
+export async function renderPdf(data: ReportData, image: EncodedImage): Promise<Buffer> {
+  const doc: Doc = new PDFDocument({ size: 'A4', margins: MARGIN, bufferPages: true, info: pdfInfo(data), lang: 'en' });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const w = new Writer(doc);
+  header(w, data);
+  tracing(w, data, image);
+  for (const a of data.analyses) analysisTable(w, a);
+  normSources(w, data);
+  footers(doc, data);
+
+  doc.end();
+  return done;
+}
+
+/** Keeps the vertical position and starts a new page when the next block does not fit. */
+class Writer {
+  y = MARGIN.top;
+  constructor(readonly doc: Doc) {}
+
+  ensure(height: number): boolean {
+    if (this.y + height <= BOTTOM) return false;
+    this.doc.addPage();
+    this.y = MARGIN.top;
+    return true;
+  }
+
+  text(s: string, x: number, width: number, opts: { font?: string; size?: number; colour?: string; align?: 'left' | 'right' | 'center' } = {}): number {
+    const d = this.doc;
+    d.font(opts.font ?? 'Helvetica')
+      .fontSize(opts.size ?? 9)
+      .fillColor(opts.colour ?? COLOUR.text);
+    const t = pdfSafe(s);
+    const h = d.heightOfString(t, { width });
+    d.text(t, x, this.y, { width, align: opts.align ?? 'left' });
+    return h;
+  }
+
+  heading(s: string, size = 11, keepWith = 0): void {
+    this.ensure(size + 8 + keepWith);
+    this.y += this.text(s, MARGIN.left, CONTENT_WIDTH, { font: 'Helvetica-Bold', size }) + 3;
+  }
+
+  rule(): void {
+    this.doc
+      .moveTo(MARGIN.left, this.y)
+      .lineTo(PAGE.width - MARGIN.right, this.y)
+      .lineWidth(0.5)
+      .strokeColor(COLOUR.rule)
+      .stroke();
+    this.y += 6;
+  }
+}
+
+function header(w: Writer, data: ReportData): void {
+  const { patient, study, image } = data.case;
+  w.text(`Generated ${formatDateTime(new Date(data.generatedAt))}`, MARGIN.left, CONTENT_WIDTH, { size: 8, colour: COLOUR.muted, align: 'right' });
+  w.text('Cephalometric report', MARGIN.left, CONTENT_WIDTH, { font: 'Helvetica-Bold', size: 16 });
+  w.y += 24;
+  w.rule();
+
+  const colW = (CONTENT_WIDTH - 20) / 2;
+  const age = ageInYears(patient.birthDate, study.date);
+  const left: [string, string][] = data.anonymised
+    ? [
+        ['Patient', 'anonymised (name, patient ID and birth date removed)'],
+        ['Sex', patient.sex ?? '-'],
+      ]
+    : [
+        ['Patient', patient.name ?? '-'],
+        ['Patient ID', patient.id ?? '-'],
+        ['Birth date', patient.birthDate ? `${patient.birthDate}${age !== null ? ` (age ${age} at the study)` : ''}` : '-'],
+        ['Sex', patient.sex ?? '-'],
+      ];
+  left.push(['Study date', study.date ?? '-'], ['Study', study.description ?? '-']);
+  const right: [string, string][] = [
+    ['Model', data.model ? `${data.model.name} ${data.model.version}` : 'none recorded'],
+    ['Calibration', data.calibration.label],
+    ['Landmarks', `set ${data.landmarkSet.id}, ${data.landmarkSet.edited ? 'edited by hand' : 'as detected by the model'}`],
+    ['Image', `${image.fileName ? `${image.fileName}, ` : ''}${image.width} x ${image.height} px`],
+  ];
+  if (data.calibration.note) right.push(['', data.calibration.note]);
+
+  const top = w.y;
+  const leftEnd = keyValues(w, left, MARGIN.left, colW);
+  w.y = top;
+  const rightEnd = keyValues(w, right, MARGIN.left + colW + 20, colW);
+  w.y = Math.max(leftEnd, rightEnd) + 4;
+  w.rule();
+}
+
+function keyValues(w: Writer, rows: [string, string][], x: number, width: number): number {
+  const keyW = 62;
+  for (const [k, v] of rows) {
+    w.text(k, x, keyW, { font: 'Helvetica-Bold', size: 8.5 });
+    w.y += w.text(v, x + keyW, width - keyW, { size: 8.5 }) + 2;
+  }
+  return w.y;
+}
+
+function tracing(w: Writer, data: ReportData, image: EncodedImage): void {
+  const scene = tracingScene(
+    data.landmarks,
+    data.analyses.map((a) => a.id),
+  );
+  const sideW = 150;
+  const area = { x: MARGIN.left, y: w.y, width: CONTENT_WIDTH - sideW - 15, height: Math.min(400, BOTTOM - w.y - 20) };
+  const box = fitImage(data.case.image.width, data.case.image.height, area);
+  drawTracedImage(w.doc, image, data.case.image, scene, box);
+  const sideX = box.x + box.width + 15;
+  const legendEnd = drawLegend(w.doc, scene, sideX, box.y, sideW);
+
+  // the review list goes beside the image when it fits there, else below it at full width
+  const top = legendEnd + 10;
+  const side = top + reviewFlagsHeight(w.doc, data, sideW) <= box.y + box.height;
+  if (side) {
+    w.y = top;
+    reviewFlags(w, data, sideX, sideW);
+  }
+  w.y = Math.max(box.y + box.height, side ? w.y : legendEnd) + 4;
+  w.text(
+    `Image ${data.case.image.width} x ${data.case.image.height} px; landmark coordinates are original image pixels.`,
+    MARGIN.left,
+    CONTENT_WIDTH,
+    { size: 7, colour: COLOUR.muted },
+  );
+  w.y += 14;
+  if (!side) {
+    reviewFlags(w, data, MARGIN.left, CONTENT_WIDTH);
+  }
+}
+
+function flagLines(data: ReportData): { text: string; colour: string }[] {
+  if (data.flags.length === 0) return [{ text: "None: every landmark is the model's, with a confidence of at least 0.3.", colour: COLOUR.text }];
+  return data.flags.map((f) => ({ text: f.message, colour: f.kind === 'low_confidence' ? COLOUR.high : COLOUR.text }));
+}
+
+const FLAG_SIZE = 8;
+const BULLET_INDENT = 9;
+
+function reviewFlagsHeight(d: Doc, data: ReportData, width: number): number {
+  d.font('Helvetica').fontSize(FLAG_SIZE);
+  return 16 + flagLines(data).reduce((h, l) => h + d.heightOfString(pdfSafe(l.text), { width: width - BULLET_INDENT }) + 1.5, 0);
+}
+
+function reviewFlags(w: Writer, data: ReportData, x: number, width: number): void {
+  w.ensure(28);
+  w.y += w.text('Landmarks to review', x, width, { font: 'Helvetica-Bold', size: 9 }) + 3;
+  for (const l of flagLines(data)) {
+    w.ensure(11);
+    if (data.flags.length > 0) w.text('•', x + 2, BULLET_INDENT, { size: FLAG_SIZE, colour: l.colour });
+    w.y += w.text(l.text, x + BULLET_INDENT, width - BULLET_INDENT, { size: FLAG_SIZE, colour: l.colour }) + 1.5;
+  }
+  w.y += 6;
+}
+
+function analysisTable(w: Writer, a: AnalysisEntry): void {
+  const d = w.doc;
+  const firstRow = rowHeight(d, a.measures[0]);
+  w.heading(`${a.name}`, 11, 16 + firstRow + (a.missing.length ? 12 : 0));
+  const sub = `Norms: ${a.normSet}` + (a.missing.length ? `.  Landmarks not placed: ${a.missing.map(abbreviation).join(', ')}` : '');
+  w.y += w.text(sub, MARGIN.left, CONTENT_WIDTH, { size: 7.5, colour: COLOUR.muted }) + 3;
+
+  tableHeader(w);
+  a.measures.forEach((m, i) => {
+    const h = rowHeight(d, m);
+    if (w.ensure(h)) {
+      w.y += w.text(`${a.name} (continued)`, MARGIN.left, CONTENT_WIDTH, { font: 'Helvetica-Bold', size: 9 }) + 3;
+      tableHeader(w);
+    }
+    if (i % 2 === 1) d.rect(MARGIN.left, w.y, CONTENT_WIDTH, h).fillColor(COLOUR.stripe).fill();
+    measureRow(w, m, h);
+  });
+  d.moveTo(MARGIN.left, w.y).lineTo(MARGIN.left + CONTENT_WIDTH, w.y).lineWidth(0.5).strokeColor(COLOUR.rule).stroke();
+  w.y += 14;
+}
+
+function tableHeader(w: Writer): void {
+  const h = 14;
+  w.doc.rect(MARGIN.left, w.y, CONTENT_WIDTH, h).fillColor(COLOUR.header).fill();
+  let x = MARGIN.left;
+  const y0 = w.y;
+  for (const c of COLS) {
+    w.y = y0 + 3.5;
+    w.text(c.title, x + CELL_PAD, c.width - 2 * CELL_PAD, { font: 'Helvetica-Bold', size: 8 });
+    x += c.width;
+  }
+  w.y = y0 + h;
+}
+
+function rowHeight(d: Doc, m: MeasureEntry | undefined): number {
+  if (!m) return 14;
+  d.font('Helvetica').fontSize(8.5);
+  const nameH = d.heightOfString(pdfSafe(m.name), { width: COLS[0].width - 2 * CELL_PAD });
+  const restW = COLS.slice(1).reduce((s, c) => s + c.width, 0) - 2 * CELL_PAD;
+  const statusH = m.status === 'ok' ? 0 : d.heightOfString(pdfSafe(formatStatus(m)), { width: restW });
+  return Math.max(nameH, statusH) + 6;
+}
+
+function measureRow(w: Writer, m: MeasureEntry, h: number): void {
+  const y0 = w.y;
+  const at = (i: number) => MARGIN.left + COLS.slice(0, i).reduce((s, c) => s + c.width, 0) + CELL_PAD;
+  const width = (i: number) => COLS[i].width - 2 * CELL_PAD;
+  const cell = (i: number, s: string, opts: Parameters<Writer['text']>[3] = {}) => {
+    w.y = y0 + 3;
+    w.text(s, at(i), width(i), { size: 8.5, ...opts });
+  };
+
+  cell(0, m.name);
+  if (m.status === 'ok' && m.value !== null) {
+    cell(1, formatValue(m.value, m.unit), { font: 'Helvetica-Bold' });
+    cell(2, m.norm ? formatNorm(m.norm, m.unit) : 'no norm');
+    cell(3, m.deviation !== null ? formatDeviation(m.deviation) : '');
+    if (m.flag === 'high' || m.flag === 'low') cell(4, formatFlag(m.flag), { font: 'Helvetica-Bold', colour: m.flag === 'high' ? COLOUR.high : COLOUR.low });
+  } else {
+    // one cell across value..flag: the reason is the information, not the empty columns
+    w.y = y0 + 3;
+    const restW = COLS.slice(1).reduce((s, c) => s + c.width, 0) - 2 * CELL_PAD;
+    w.text(formatStatus(m), at(1), restW, { font: 'Helvetica-Oblique', size: 8.5, colour: COLOUR.muted });
+  }
+  w.y = y0 + h;
+}
+
+function normSources(w: Writer, data: ReportData): void {
+  const sources = [...new Set(data.analyses.flatMap((a) => a.measures.map((m) => m.norm?.source).filter((s): s is string => !!s)))];
+  if (sources.length === 0) return;
+  w.heading('Norm sources', 9, 10);
+  for (const s of sources) {
+    w.ensure(10);
+    w.y += w.text(`•  ${s}`, MARGIN.left + 4, CONTENT_WIDTH - 4, { size: 7, colour: COLOUR.muted }) + 1;
+  }
+}
+
+function footers(doc: Doc, data: ReportData): void {
+  const range = doc.bufferedPageRange();
+  const p = data.case.patient;
+  const who = data.anonymised ? 'Anonymised report' : [p.name, p.id].filter(Boolean).join(', ') || `Image ${data.case.image.imageId}`;
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // below the bottom margin pdfkit would start a new page for the text; the footer lives there
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const y = PAGE.height - MARGIN.bottom + 10;
+    doc.moveTo(MARGIN.left, y - 4).lineTo(PAGE.width - MARGIN.right, y - 4).lineWidth(0.5).strokeColor(COLOUR.rule).stroke();
+    doc.font('Helvetica').fontSize(7).fillColor(COLOUR.muted);
+    doc.text(pdfSafe(data.disclaimer), MARGIN.left, y, { width: CONTENT_WIDTH - 70 });
+    doc.text(pdfSafe(`${who} - page ${i - range.start + 1} of ${range.count}`), MARGIN.left, y + 20, { width: CONTENT_WIDTH, lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
+}
