@@ -1,39 +1,43 @@
-// Lists the files under a folder for a batch: recursive, sorted, symlinks followed once (a link
-// back to an ancestor cannot loop), unreadable folders reported instead of aborting the walk.
+// Lists what is under a folder for a batch or a watch: recursive, sorted, hidden and system files
+// skipped, symlinks followed once (a link back to an ancestor cannot loop; the first path to a
+// folder wins, so a file always gets the same path and job row), unreadable folders and broken
+// links reported instead of aborting the walk.
 import fs from 'node:fs';
 import path from 'node:path';
 
 export interface WalkResult {
   files: string[];
+  /** every folder entered, root included, in walk order */
+  folders: string[];
   problems: { path: string; message: string }[];
 }
 
-const SKIP = /(^|[\\/])(\.|~\$|Thumbs\.db$|desktop\.ini$)/i;
+// dot files, Office lock files, Windows thumbnails and settings
+const SKIP_NAME = /^(\.|~\$|Thumbs\.db$|desktop\.ini$)/i;
+
+export function isSkippedName(name: string): boolean {
+  return SKIP_NAME.test(name);
+}
 
 export function walkFolder(root: string): WalkResult {
-  const files: string[] = [];
-  const problems: WalkResult['problems'] = [];
+  const out: WalkResult = { files: [], folders: [], problems: [] };
   const seen = new Set<string>();
   const visit = (dir: string) => {
     let real: string;
-    try {
-      real = fs.realpathSync(dir);
-    } catch (e) {
-      problems.push({ path: dir, message: (e as Error).message });
-      return;
-    }
-    if (seen.has(real)) return;
-    seen.add(real);
     let entries: fs.Dirent[];
     try {
+      real = fs.realpathSync(dir);
+      if (seen.has(real)) return;
+      seen.add(real);
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      problems.push({ path: dir, message: (e as Error).message });
+      out.problems.push({ path: dir, message: (e as Error).message });
       return;
     }
+    out.folders.push(dir);
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (isSkippedName(e.name)) continue;
       const p = path.join(dir, e.name);
-      if (SKIP.test(e.name)) continue;
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       if (e.isSymbolicLink()) {
@@ -42,14 +46,14 @@ export function walkFolder(root: string): WalkResult {
           isDir = st.isDirectory();
           isFile = st.isFile();
         } catch (err) {
-          problems.push({ path: p, message: `broken link: ${(err as Error).message}` });
+          out.problems.push({ path: p, message: `broken link: ${(err as Error).message}` });
           continue;
         }
       }
       if (isDir) visit(p);
-      else if (isFile) files.push(path.resolve(p));
+      else if (isFile) out.files.push(path.resolve(p));
     }
   };
   visit(path.resolve(root));
-  return { files, problems };
+  return out;
 }

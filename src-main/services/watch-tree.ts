@@ -6,13 +6,9 @@
 // finds.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isSkippedName, walkFolder } from './folder-walk.js';
 
-// the same names walkFolder skips: dot files, Office lock files, Windows thumbnails/settings
-const SKIP_NAME = /^(\.|~\$|Thumbs\.db$|desktop\.ini$)/i;
-
-export function isSkippedName(name: string): boolean {
-  return SKIP_NAME.test(name);
-}
+export { isSkippedName };
 
 /** A path under root that the watch ignores: any component skipped by the walk rules. */
 export function isSkippedPath(root: string, p: string): boolean {
@@ -23,42 +19,7 @@ export function isSkippedPath(root: string, p: string): boolean {
 
 /** Every folder under root (root included) in walk order, each real folder once. */
 export function listFolders(root: string): { folders: string[]; problems: { path: string; message: string }[] } {
-  const folders: string[] = [];
-  const problems: { path: string; message: string }[] = [];
-  const seen = new Set<string>();
-  const visit = (dir: string) => {
-    let real: string;
-    try {
-      real = fs.realpathSync(dir);
-    } catch (e) {
-      problems.push({ path: dir, message: (e as Error).message });
-      return;
-    }
-    if (seen.has(real)) return;
-    seen.add(real);
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      problems.push({ path: dir, message: (e as Error).message });
-      return;
-    }
-    folders.push(dir);
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (isSkippedName(e.name)) continue;
-      const p = path.join(dir, e.name);
-      let isDir = e.isDirectory();
-      if (e.isSymbolicLink()) {
-        try {
-          isDir = fs.statSync(p).isDirectory();
-        } catch {
-          continue; // broken link: the file walk reports it
-        }
-      }
-      if (isDir) visit(p);
-    }
-  };
-  visit(path.resolve(root));
+  const { folders, problems } = walkFolder(root);
   return { folders, problems };
 }
 

@@ -16,6 +16,8 @@ interface WriterConfig {
   durationMs: number;
   /** pause between iterations: the decoding/inference of a batch worker, the user of the UI */
   pauseMs: number;
+  /** keep going past durationMs until this many edits are done */
+  minEdits?: number;
 }
 
 export interface WriterReport {
@@ -46,8 +48,12 @@ async function writer(cfg: WriterConfig): Promise<void> {
   const go = new Promise<void>((resolve) => process.once('message', () => resolve()));
   process.send!('ready');
   await go;
+  // at least durationMs and at least minEdits (a loaded machine must not make the test vacuous),
+  // but never longer than 60 s
   const end = Date.now() + cfg.durationMs;
-  for (let i = 1; Date.now() < end; i++) {
+  const hardEnd = Date.now() + 60_000;
+  const minEdits = cfg.minEdits ?? 0;
+  for (let i = 1; (Date.now() < end || report.edits < minEdits) && Date.now() < hardEnd; i++) {
     const x = 100 + (i % 1000);
     const y = 200 + (i % 700);
     attempt('move', () => {

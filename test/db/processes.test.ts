@@ -35,7 +35,7 @@ test('two processes writing edits and batch rows at once: no SQLITE_BUSY, nothin
   const file = tempDbPath(t);
   const { setId, jobId } = seed(file);
   const start = (landmark: string, tag: string) => {
-    const cfg = { file, setId, landmark, jobId, tag, durationMs: 2000, pauseMs: 2 };
+    const cfg = { file, setId, landmark, jobId, tag, durationMs: 2000, pauseMs: 2, minEdits: 40 };
     return fork(CHILD, ['writer', JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], cwd: REPO_ROOT, env: childEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   };
   const children: ChildProcess[] = [start('sella', 'a'), start('nasion', 'b')];

@@ -13,16 +13,9 @@ import { CLI } from '../helpers/cli.js';
 export { sleep };
 export const HERE = path.join(projectRoot(), 'test', 'reliability');
 
-/**
- * The CLI entry that has `command` (watch, report): bin/medsapiens.js once main.ts registers it,
- * else the test-only cli-entry.mjs (the same compiled command); null when it is not built at all.
- */
-export function entryFor(command: 'watch' | 'report'): string | null {
-  const dist = path.join(projectRoot(), 'dist', 'src-main', 'cli');
-  const register = `register${command[0].toUpperCase()}${command.slice(1)}`;
-  const main = path.join(dist, 'main.js');
-  if (fs.existsSync(main) && fs.readFileSync(main, 'utf8').includes(register)) return CLI;
-  return fs.existsSync(path.join(dist, 'commands', `${command}.js`)) ? path.join(HERE, 'cli-entry.mjs') : null;
+/** The real CLI entry, once built (the tests run the compiled commands). */
+export function entryFor(_command: 'watch' | 'report'): string | null {
+  return fs.existsSync(path.join(projectRoot(), 'dist', 'src-main', 'cli', 'main.js')) ? CLI : null;
 }
 
 export function watchEntry(): string {
