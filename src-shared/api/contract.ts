@@ -68,7 +68,14 @@ export const CaseDetailSchema = CaseSummarySchema.extend({
 export type CaseDetail = z.infer<typeof CaseDetailSchema>;
 
 export const ImportResultSchema = z.union([
-  z.object({ ok: z.literal(true), path: z.string(), imageId: z.number().int(), duplicate: z.boolean() }),
+  z.object({
+    ok: z.literal(true),
+    path: z.string(),
+    imageId: z.number().int(),
+    duplicate: z.boolean(),
+    /** imported, but something the user should know: e.g. the model could not run */
+    warning: z.string().optional(),
+  }),
   z.object({ ok: z.literal(false), path: z.string(), error: AppErrorSchema }),
 ]);
 
@@ -109,6 +116,8 @@ export const API = {
   'images.setRuler': { request: ImageRef.extend({ p1: PointSchema, p2: PointSchema, lengthMm: z.number().positive() }), response: CaseDetailSchema },
   'images.setOrientation': { request: ImageRef.extend({ orientation: z.enum(['facing-right', 'facing-left']) }), response: CaseDetailSchema },
   'landmarks.detect': { request: ImageRef, response: LandmarkSetSchema },
+  /** an empty set for tracing by hand (when the model is unavailable or not wanted) */
+  'landmarks.createSet': { request: ImageRef, response: LandmarkSetSchema },
   'landmarks.move': { request: SetRef.extend({ landmarkId: z.string(), x: z.number().finite(), y: z.number().finite() }), response: LandmarkSetSchema },
   'landmarks.place': { request: SetRef.extend({ landmarkId: z.string(), x: z.number().finite(), y: z.number().finite() }), response: LandmarkSetSchema },
   'landmarks.reset': { request: SetRef.extend({ landmarkId: z.string() }), response: LandmarkSetSchema },

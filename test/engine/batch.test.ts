@@ -18,6 +18,8 @@ function makeFolder(root: string, images: string[]) {
 }
 
 function dbCounts(db: string) {
+  // a run killed before it created the file has written nothing
+  if (!fs.existsSync(db)) return { images: 0, sets: 0, integrity: 'ok' };
   const d = new Database(db, { readonly: true });
   try {
     return {
