@@ -64,6 +64,7 @@ export const ModelCardSchema = z.object({
     commit: z.string(),
     exported_at: z.string(),
     config: z.record(z.string(), z.unknown()).optional(),
+    notes: z.string().optional(),
   }),
   parity: z.object({ onnx_vs_torch_max_abs: z.number().max(1e-4), onnx_vs_torch_fp32_max_abs: z.number().optional(), reference: z.string().optional() }),
   metrics: z
