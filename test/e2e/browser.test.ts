@@ -335,8 +335,16 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
 
     // two clicks on a known length, then its length in mm
     await page.getByRole('button', { name: 'Set a ruler' }).click();
-    const a = await toClient({ x: 1750, y: 600 });
-    const b = await toClient({ x: 1750, y: 1100 });
+    // the ruler panel can resize the viewport (and refit the image): wait for the mapping to settle
+    let a = await toClient({ x: 1750, y: 600 });
+    let b = await toClient({ x: 1750, y: 1100 });
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const [a2, b2] = [await toClient({ x: 1750, y: 600 }), await toClient({ x: 1750, y: 1100 })];
+      const settled = a2.x === a.x && a2.y === a.y && b2.x === b.x && b2.y === b.y;
+      [a, b] = [a2, b2];
+      if (settled) break;
+    }
     await page.mouse.click(a.x, a.y);
     await page.mouse.move(b.x, b.y, { steps: 8 });
     await page.mouse.click(b.x, b.y);

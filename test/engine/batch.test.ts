@@ -59,7 +59,7 @@ test('batch killed with SIGKILL at random moments resumes to a complete result, 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-kill-'));
   const folder = path.join(tmp, 'in');
   // enough images that every trial is killed mid-batch (a run gets through a few at most)
-  const ids = Array.from({ length: 40 }, (_, i) => String(151 + i));
+  const ids = Array.from({ length: 120 }, (_, i) => String(151 + i));
   fs.mkdirSync(folder);
   for (const id of ids) fs.copyFileSync(path.join(ISBI, 'images', `${id}.jpg`), path.join(folder, `${id}.jpg`));
   const db = path.join(tmp, 'cases.sqlite');
@@ -69,7 +69,7 @@ test('batch killed with SIGKILL at random moments resumes to a complete result, 
   let killedMidway = 0;
   for (let t = 0; t < trials; t++) {
     const child = cliAsync(['batch', folder, '--out', path.join(tmp, 'r.csv'), '--db', db]);
-    const delay = 200 + rand() * 1800;
+    const delay = 200 + rand() * 1300;
     const exited = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
