@@ -331,20 +331,24 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
       const c = await page.evaluate((q) => window.__medsapiensViewer!.imageToClient(q)!, p);
       return { x: Math.round(c.x), y: Math.round(c.y) };
     };
+    // a click that opens a panel or a hint can resize the viewport and refit the image: wait until
+    // the image-to-screen mapping stops changing before clicking on image positions
+    const settledToClient = async (pts: { x: number; y: number }[]) => {
+      let prev = await Promise.all(pts.map(toClient));
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const cur = await Promise.all(pts.map(toClient));
+        const same = cur.every((c, k) => c.x === prev[k].x && c.y === prev[k].y);
+        prev = cur;
+        if (same) break;
+      }
+      return prev;
+    };
     assert.equal(await page.locator('tr[data-measure-id="u1_na_mm"]').getAttribute('data-status'), 'uncalibrated');
 
     // two clicks on a known length, then its length in mm
     await page.getByRole('button', { name: 'Set a ruler' }).click();
-    // the ruler panel can resize the viewport (and refit the image): wait for the mapping to settle
-    let a = await toClient({ x: 1750, y: 600 });
-    let b = await toClient({ x: 1750, y: 1100 });
-    for (let i = 0; i < 20; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      const [a2, b2] = [await toClient({ x: 1750, y: 600 }), await toClient({ x: 1750, y: 1100 })];
-      const settled = a2.x === a.x && a2.y === a.y && b2.x === b.x && b2.y === b.y;
-      [a, b] = [a2, b2];
-      if (settled) break;
-    }
+    const [a, b] = await settledToClient([{ x: 1750, y: 600 }, { x: 1750, y: 1100 }]);
     await page.mouse.click(a.x, a.y);
     await page.mouse.move(b.x, b.y, { steps: 8 });
     await page.mouse.click(b.x, b.y);
@@ -362,7 +366,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
     // a landmark the model does not predict: pick it, click on the image
     assert.equal(await page.locator('tr[data-measure-id="u1_na_deg"]').getAttribute('data-status'), 'missing');
     await page.locator('tr[data-landmark-id="upper_incisor_apex"]').getByRole('button', { name: 'Place' }).click();
-    const apex = await toClient({ x: 1290, y: 1530 });
+    const [apex] = await settledToClient([{ x: 1290, y: 1530 }]);
     const clicked = (await page.evaluate(([x, y]) => window.__medsapiensViewer!.clientToImage(x, y)!, [apex.x, apex.y]))!;
     await page.mouse.click(apex.x, apex.y);
     const placed = await waitFor('the placed landmark stored', async () => (await api('cases.get', { imageId })).landmarks!.points.find((p) => p.landmarkId === 'upper_incisor_apex'));
@@ -373,7 +377,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
 
     // placing it again moves it (the server keeps one point per landmark, and so does the overlay)
     await page.locator('tr[data-landmark-id="upper_incisor_apex"]').getByRole('button', { name: 'Re-place' }).click();
-    const again = await toClient({ x: 1300, y: 1480 });
+    const [again] = await settledToClient([{ x: 1300, y: 1480 }]);
     await page.mouse.click(again.x, again.y);
     await waitFor('the landmark re-placed', async () => {
       const p = (await api('cases.get', { imageId })).landmarks!.points.find((q) => q.landmarkId === 'upper_incisor_apex')!;
