@@ -9,8 +9,9 @@ from .lora import merge_lora
 from .train import prepare_model
 
 
-def load_for_inference(checkpoint: Path):
-    ck = torch.load(checkpoint, map_location="cpu")
+def load_for_inference(checkpoint, ck: dict | None = None):
+    """checkpoint: a path, or pass the already loaded dict as ck."""
+    ck = ck if ck is not None else torch.load(checkpoint, map_location="cpu")
     cfg = ck["config"]
     model, _, _ = prepare_model(cfg)
     model.load_state_dict(ck["model"])
@@ -84,7 +85,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
     root = Path(__file__).resolve().parents[1]
-    model, cfg = load_for_inference(Path(args.checkpoint))
+    ck = torch.load(args.checkpoint, map_location="cpu")
+    model, cfg = load_for_inference(Path(args.checkpoint), ck)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     export_onnx(model, cfg, out)
@@ -93,7 +95,6 @@ def main(argv=None):
         raise SystemExit(f"ONNX/PyTorch parity {parity['onnx_vs_torch_max_abs']:.2e} exceeds 1e-4")
     h, w = cfg["input_size"]
     codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
-    ck = torch.load(args.checkpoint, map_location="cpu")
     train_all = read_split(Path(cfg["data_root"] or DEFAULT_ROOT), "train")
     card = {
         "schema_version": 1,

@@ -17,17 +17,23 @@ const optText = (max: number) =>
     .nullish()
     .transform((s) => (s ? s : null));
 
-/** YYYY-MM-DD, also accepting DICOM's YYYYMMDD; must be a real calendar date. */
+/** YYYY-MM-DD from YYYY-MM-DD or DICOM's YYYYMMDD when it is a real calendar date, else null. */
+export function isoDate(s: string): string | null {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(s.trim());
+  if (!m) return null;
+  const iso = `${m[1]}-${m[2]}-${m[3]}`;
+  const d = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : null;
+}
+
 const optDate = z
   .string()
   .trim()
   .nullish()
   .transform((s, ctx) => {
     if (!s) return null;
-    const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(s);
-    const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
-    const d = new Date(`${iso}T00:00:00Z`);
-    if (!m || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) {
+    const iso = isoDate(s);
+    if (iso === null) {
       ctx.addIssue({ code: 'custom', message: `not a date (YYYY-MM-DD or YYYYMMDD): ${s}` });
       return z.NEVER;
     }

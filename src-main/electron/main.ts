@@ -10,7 +10,7 @@ import { WEB_PREFERENCES, lockDownSession, lockDownWindow } from './security.js'
 let services: App | undefined;
 
 function registerIpc(s: App, win: BrowserWindow): void {
-  ipcMain.handle(/* every capability */ 'api:pixels', async (_e, imageId: unknown) => {
+  ipcMain.handle('api:pixels', async (_e, imageId: unknown) => {
     if (typeof imageId !== 'number' || !Number.isInteger(imageId)) return { ok: false, error: { code: 'bad_request', message: 'imageId must be an integer' } };
     const img = await s.pixels(imageId);
     return { ok: true, value: { width: img.width, height: img.height, pixels: img.pixels } };

@@ -58,26 +58,34 @@ export function landmarkIds(card: ModelCard): string[] {
   return card.landmarks.map((n) => ISBI_LANDMARKS.find((l) => l.id === n)?.id ?? n);
 }
 
+/** Whether the image must be mirrored to match the orientation the model was trained on. */
+export function needsFlip(card: ModelCard, facingLeft = false): boolean {
+  return facingLeft !== (card.input.orientation === 'facing-left');
+}
+
+/** Model output -> landmarks in original pixels (mirrored back when the input was mirrored). */
+export function landmarksFromHeatmaps(card: ModelCard, heatmaps: Float32Array, box: Letterbox, flip: boolean): DetectedLandmark[] {
+  const ids = landmarkIds(card);
+  return decodeHeatmaps(heatmaps, card.landmarks.length, card.output.height, card.output.width, card.codec).map((p, i) => {
+    const src = box.toSource(p);
+    return { id: ids[i], x: flip ? box.srcW - 1 - src.x : src.x, y: src.y, confidence: p.confidence };
+  });
+}
+
 export async function detect(model: LoadedModel, img: GreyImage, opts: { spacing?: Spacing; facingLeft?: boolean } = {}): Promise<Detection> {
-  const card = model.card;
-  const flip = (opts.facingLeft ?? false) !== (card.input.orientation === 'facing-left');
+  const flip = needsFlip(model.card, opts.facingLeft);
   const t0 = performance.now();
-  const { input, box } = preprocess(img, card, flip);
+  const { input, box } = preprocess(img, model.card, flip);
   const t1 = performance.now();
   const heatmaps = await model.run(input, 1);
   const t2 = performance.now();
-  const pts = decodeHeatmaps(heatmaps, card.landmarks.length, card.output.height, card.output.width, card.codec);
-  const ids = landmarkIds(card);
-  const landmarks = pts.map((p, i) => {
-    const src = box.toSource(p);
-    const x = flip ? img.width - 1 - src.x : src.x;
-    const lm: DetectedLandmark = { id: ids[i], x, y: src.y, confidence: p.confidence };
-    if (opts.spacing) {
-      lm.xMm = x * opts.spacing.colMm;
-      lm.yMm = src.y * opts.spacing.rowMm;
+  const landmarks = landmarksFromHeatmaps(model.card, heatmaps, box, flip);
+  if (opts.spacing) {
+    for (const lm of landmarks) {
+      lm.xMm = lm.x * opts.spacing.colMm;
+      lm.yMm = lm.y * opts.spacing.rowMm;
     }
-    return lm;
-  });
+  }
   const t3 = performance.now();
   return { landmarks, timingsMs: { preprocess: t1 - t0, inference: t2 - t1, decode: t3 - t2 } };
 }

@@ -89,7 +89,9 @@ export function createApp(opts: AppOptions = {}): App {
     async close() {
       if (watcher) await watcher.stop();
       await Promise.allSettled([...running]);
-      if (loaded) await loaded.close();
+      // a model still loading is closed once it is there
+      const m = loaded ?? (loading ? await loading.catch(() => null) : null);
+      if (m) await m.close();
       store.close();
     },
   };

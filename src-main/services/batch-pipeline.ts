@@ -2,8 +2,7 @@
 // of inference, so the model never waits for JPEG/DICOM decoding.
 import { Worker } from 'node:worker_threads';
 import type { AppErrorData } from '../../src-shared/errors.js';
-import { decodeHeatmaps } from '../inference/codec.js';
-import { landmarkIds, type DetectedLandmark } from '../inference/detector.js';
+import { landmarksFromHeatmaps, needsFlip, type DetectedLandmark } from '../inference/detector.js';
 import { Letterbox } from '../inference/letterbox.js';
 import type { LoadedModel } from '../inference/model.js';
 
@@ -59,9 +58,8 @@ export async function runBatchPipeline(model: LoadedModel, paths: string[], opts
   const pending: Promise<any>[] = [];
   let next = 0;
   while (next < paths.length && pending.length < prefetch) pending.push(request(next++));
-  const ids = landmarkIds(model.card);
-  const { height: oh, width: ow } = model.card.output;
   const { width: iw, height: ih } = model.card.input;
+  const flip = needsFlip(model.card, opts.facingLeft);
   let done = 0;
   let failed = 0;
   try {
@@ -75,12 +73,7 @@ export async function runBatchPipeline(model: LoadedModel, paths: string[], opts
         continue;
       }
       const heat = await model.run(msg.input, 1);
-      const box = new Letterbox(msg.box.srcW, msg.box.srcH, iw, ih);
-      const flip = !!opts.facingLeft !== (model.card.input.orientation === 'facing-left');
-      const landmarks = decodeHeatmaps(heat, ids.length, oh, ow, model.card.codec).map((p, k) => {
-        const s = box.toSource(p);
-        return { id: ids[k], x: flip ? msg.box.srcW - 1 - s.x : s.x, y: s.y, confidence: p.confidence };
-      });
+      const landmarks = landmarksFromHeatmaps(model.card, heat, new Letterbox(msg.box.srcW, msg.box.srcH, iw, ih), flip);
       done++;
       await opts.onResult({ path: paths[i], ok: true, image: msg.image, landmarks });
     }

@@ -3,14 +3,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ModelCard } from '../../src-shared/model-card.js';
 import { toAppError } from '../../src-shared/errors.js';
 import { importImage } from '../imaging/import.js';
-import { preprocess } from '../inference/detector.js';
+import { needsFlip, preprocess } from '../inference/detector.js';
 
 const card = (workerData as { card: ModelCard }).card;
 
 parentPort!.on('message', async (msg: { id: number; path: string; facingLeft?: boolean }) => {
   try {
     const img = await importImage(msg.path);
-    const { input, box } = preprocess(img, card, !!msg.facingLeft);
+    const { input, box } = preprocess(img, card, needsFlip(card, msg.facingLeft));
     const { pixels: _pixels, ...meta } = img;
     parentPort!.postMessage(
       { id: msg.id, ok: true, input, box: { srcW: box.srcW, srcH: box.srcH }, image: meta },

@@ -1,6 +1,6 @@
 // Importing one file into the case database: decode (typed errors for bad files), keep a copy,
 // run the model, and write the image and its landmarks in one transaction.
-import type { ImportImageInput } from '../db/inputs.js';
+import { isoDate, type ImportImageInput } from '../db/inputs.js';
 import type { CaseStore } from '../db/store.js';
 import { importImage } from '../imaging/import.js';
 import type { DecodedImage, DecodedImageMeta } from '../imaging/types.js';
@@ -30,13 +30,8 @@ export function imageRecord(img: DecodedImageMeta, keptPath: string): ImportImag
 }
 
 function validDate(d: string | undefined): string | undefined {
-  // DICOM dates are YYYYMMDD; anything else (partial, vendor formats) is dropped rather than refused
-  if (!d) return undefined;
-  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(d.trim());
-  if (!m) return undefined;
-  const iso = `${m[1]}-${m[2]}-${m[3]}`;
-  const t = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === iso ? iso : undefined;
+  // partial or vendor-format DICOM dates are dropped rather than failing the import
+  return d ? (isoDate(d) ?? undefined) : undefined;
 }
 
 function normSex(s: string | undefined): 'M' | 'F' | 'O' | undefined {

@@ -2,18 +2,12 @@
 // MW) from landmarks. Reference: classes from the mean tracing; inter-observer agreement (senior
 // vs junior) says how well two experts agree, which bounds what a model can be expected to reach.
 import { classAgreement, classDistribution, isbiClasses, ISBI_MEASURE_IDS, type IsbiClasses } from '../../src-shared/ceph/isbi-classification.js';
-import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
+import { tracingFromIsbiCoordinates } from '../../src-shared/ceph/isbi-tracing.js';
 import type { Pt } from '../../src-shared/metrics.js';
 import { ISBI_MM_PER_PIXEL, readAnnotations } from './isbi-dataset.js';
 
-function tracing(points: Pt[]) {
-  const t: Record<string, Pt> = {};
-  ISBI_LANDMARKS.forEach((l, k) => (t[l.id] = points[k]));
-  return t;
-}
-
 export function classesOf(points: Pt[]): IsbiClasses {
-  return isbiClasses(tracing(points), ISBI_MM_PER_PIXEL);
+  return isbiClasses(tracingFromIsbiCoordinates(points.flatMap((p) => [p.x, p.y])), ISBI_MM_PER_PIXEL);
 }
 
 function rates(a: ReturnType<typeof classAgreement>) {

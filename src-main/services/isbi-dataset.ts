@@ -5,7 +5,7 @@ import { AppError } from '../../src-shared/errors.js';
 import type { Pt } from '../../src-shared/metrics.js';
 
 export type GroundTruth = 'mean' | 'senior' | 'junior';
-export const ISBI_MM_PER_PIXEL = 0.1;
+export { ISBI_MM_PER_PIXEL } from '../../src-shared/ceph/isbi-tracing.js';
 
 export function readSplit(root: string, split: string): string[] {
   const file = path.join(root, `${split}.txt`);

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { createCaseStore } from '../../db/store.js';
-import { batchRows, runBatch } from '../../services/batch.js';
-import { createImageLibrary } from '../../services/image-library.js';
-import { describeProvider, loadModel, type LoadedModel } from '../../inference/model.js';
 import path from 'node:path';
+import { createApp } from '../../services/app.js';
+import { batchRows, runBatch } from '../../services/batch.js';
 import { formatFromPath, info, toCsv, writeResult } from '../output.js';
 import { ProgressLine } from '../progress.js';
 
@@ -16,14 +14,9 @@ export function registerBatch(program: Command): void {
     .option('--db <file>', 'case database file')
     .option('--retry-failed', 'try files that failed before again')
     .action(async (folder: string, opts: { out?: string; db?: string; retryFailed?: boolean }) => {
-      const store = createCaseStore({ path: opts.db });
-      const library = createImageLibrary(path.join(path.dirname(store.path), 'images'));
-      let model: Promise<LoadedModel> | undefined;
-      const getModel = () =>
-        (model ??= loadModel().then((m) => {
-          info(`model ${m.card.name} ${m.card.version} on ${describeProvider(m.provider)}`);
-          return m;
-        }));
+      // the app's services: store, image library and the model, loaded on first use
+      const app = createApp({ dbPath: opts.db, log: info });
+      const { store } = app;
       let stop = false;
       process.once('SIGINT', () => {
         stop = true;
@@ -31,7 +24,7 @@ export function registerBatch(program: Command): void {
       });
       const bar = new ProgressLine('batch');
       try {
-        const s = await runBatch({ root: folder, store, library, model: getModel, onProgress: (d, t, cur) => bar.update(d, t, path.basename(cur)), shouldStop: () => stop, retryFailed: opts.retryFailed });
+        const s = await runBatch({ root: folder, store, library: app.library, model: app.model, onProgress: (d, t, cur) => bar.update(d, t, path.basename(cur)), shouldStop: () => stop, retryFailed: opts.retryFailed });
         bar.stop();
         info(`batch: ${s.done} done, ${s.failed} failed, ${s.pending} pending of ${s.total} (${s.processedNow} processed in this run); job ${s.jobId}`);
         for (const f of s.failures) info(`  failed: ${f.path}: ${f.code}: ${f.message}`);
@@ -40,8 +33,7 @@ export function registerBatch(program: Command): void {
         writeResult(fmt === 'json' ? JSON.stringify({ summary: s, rows }, null, 2) + '\n' : toCsv(rows, ['file', 'image_id', 'landmark', 'x', 'y', 'confidence', 'source', 'status', 'error']), opts.out);
         if (s.pending > 0) process.exitCode = 3;
       } finally {
-        if (model) await (await model).close();
-        store.close();
+        await app.close();
       }
     });
 }

@@ -3,9 +3,7 @@
 // Ctrl+C or SIGTERM stops after the current file; running it again continues where it stopped.
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { createCaseStore } from '../../db/store.js';
-import { describeProvider, loadModel, type LoadedModel } from '../../inference/model.js';
-import { createImageLibrary } from '../../services/image-library.js';
+import { createApp } from '../../services/app.js';
 import { watchFolder } from '../../services/watch.js';
 import { info } from '../output.js';
 
@@ -25,14 +23,9 @@ export function registerWatch(program: Command): void {
     .option('--rescan-ms <n>', 'full rescan interval, for file systems that miss change events', milliseconds, 10000)
     .option('--no-fs-watch', 'do not use change notification, only rescans (network shares)')
     .action(async (folder: string, opts: { db?: string; settleMs: number; rescanMs: number; fsWatch: boolean }) => {
-      const store = createCaseStore({ path: opts.db });
-      const library = createImageLibrary(path.join(path.dirname(store.path), 'images'));
-      let model: Promise<LoadedModel> | undefined;
-      const getModel = () =>
-        (model ??= loadModel().then((m) => {
-          info(`model ${m.card.name} ${m.card.version} on ${describeProvider(m.provider)}`);
-          return m;
-        }));
+      // the app's services: store, image library and the model, loaded on first use
+      const app = createApp({ dbPath: opts.db, log: info });
+      const { store, library } = app;
       let signals = 0;
       let stop: () => void = () => undefined;
       const onSignal = (sig: NodeJS.Signals) => {
@@ -50,7 +43,7 @@ export function registerWatch(program: Command): void {
           root: folder,
           store,
           library,
-          model: getModel,
+          model: app.model,
           settleMs: opts.settleMs,
           rescanMs: opts.rescanMs,
           fsWatch: opts.fsWatch,
@@ -73,9 +66,7 @@ export function registerWatch(program: Command): void {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        const m = model ? await model.catch(() => null) : null;
-        await m?.close();
-        store.close();
+        await app.close();
       }
     });
 }

@@ -1,22 +1,9 @@
 // 8-bit JPEG baseline/extended through the libjpeg-turbo wasm build (12-bit data: jpeg-12bit.ts).
-import { WasmCodec } from './wasm-codec.js';
-import { copySamples, type DecodedFrame } from './frame.js';
+import type { DecodedFrame } from './frame.js';
+import { decodeWith, WasmCodec, type WasmFrameDecoder } from './wasm-codec.js';
 
-interface FrameInfo {
-  width: number;
-  height: number;
-  bitsPerSample: number;
-  componentCount: number;
-}
-interface JPEGDecoder {
-  getEncodedBuffer(length: number): Uint8Array;
-  decode(): void;
-  getFrameInfo(): FrameInfo;
-  getDecodedBuffer(): Uint8Array;
-  delete(): void;
-}
 interface LibJpegTurboModule {
-  JPEGDecoder: new () => JPEGDecoder;
+  JPEGDecoder: new () => WasmFrameDecoder;
 }
 
 const codec = new WasmCodec<LibJpegTurboModule>(
@@ -25,21 +12,6 @@ const codec = new WasmCodec<LibJpegTurboModule>(
 );
 
 export function decodeJpeg8(encoded: Uint8Array): Promise<DecodedFrame> {
-  return codec.run((m) => {
-    const decoder = new m.JPEGDecoder();
-    try {
-      decoder.getEncodedBuffer(encoded.length).set(encoded);
-      decoder.decode();
-      const info = decoder.getFrameInfo();
-      // libjpeg converts YCbCr to RGB while decoding, so colour arrives as interleaved RGB.
-      return {
-        width: info.width,
-        height: info.height,
-        components: info.componentCount,
-        samples: copySamples(decoder.getDecodedBuffer(), 8),
-      };
-    } finally {
-      decoder.delete();
-    }
-  });
+  // libjpeg converts YCbCr to RGB while decoding, so colour arrives as interleaved RGB.
+  return codec.run((m) => decodeWith(new m.JPEGDecoder(), encoded, () => 8));
 }

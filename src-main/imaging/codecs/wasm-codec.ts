@@ -3,6 +3,7 @@
 // output; emscripten routes all of its stdout/stderr writes through Module.print/printErr, so
 // overriding those at instantiation keeps them off the process streams entirely. The captured
 // lines are kept only to explain a failure.
+import { copySamples, type DecodedFrame } from './frame.js';
 
 const MAX_CHATTER_LINES = 40;
 
@@ -67,5 +68,41 @@ export class WasmCodec<M> {
       this.instance = undefined;
       throw new CodecFailure(this.name, describeThrown(e), [...this.chatter]);
     }
+  }
+}
+
+/** Frame info the Cornerstone codec builds report. */
+export interface WasmFrameInfo {
+  width: number;
+  height: number;
+  bitsPerSample: number;
+  componentCount: number;
+}
+
+/** The decoder object the Cornerstone codec builds (OpenJPEG, CharLS, libjpeg-turbo) share. */
+export interface WasmFrameDecoder {
+  getEncodedBuffer(length: number): Uint8Array;
+  decode(): void;
+  getFrameInfo(): WasmFrameInfo;
+  getDecodedBuffer(): Uint8Array;
+  delete(): void;
+}
+
+/** Their common protocol: fill the encoded buffer, decode, copy the samples out of wasm memory,
+ *  and always free the decoder. `finish` adapts what a codec returns (e.g. planar order). */
+export function decodeWith<D extends WasmFrameDecoder>(
+  decoder: D,
+  encoded: Uint8Array,
+  bitsOf: (info: WasmFrameInfo) => number,
+  finish: (samples: Uint8Array | Uint16Array, info: WasmFrameInfo, decoder: D) => Uint8Array | Uint16Array = (x) => x,
+): DecodedFrame {
+  try {
+    decoder.getEncodedBuffer(encoded.length).set(encoded);
+    decoder.decode();
+    const info = decoder.getFrameInfo();
+    const samples = finish(copySamples(decoder.getDecodedBuffer(), bitsOf(info)), info, decoder);
+    return { width: info.width, height: info.height, components: info.componentCount, samples };
+  } finally {
+    decoder.delete();
   }
 }
