@@ -7,7 +7,8 @@ export type ColourLayout =
   | 'ybr-full' // Y Cb Cr per pixel: Y is already the grey
   | 'ybr-full-422'; // Y0 Y1 Cb Cr per pair of pixels (uncompressed YBR_FULL_422)
 
-/** ITU-R BT.601 luma, the weights JPEG's own YCbCr uses, in integer arithmetic. */
+/** ITU-R BT.601 luma, the weights JPEG's own YCbCr uses, in the 16-bit fixed point Pillow's
+ *  convert('L') uses: the training pipeline reads colour files that way, so the app must too. */
 export function colourToGrey(samples: Uint8Array | Uint16Array, pixelCount: number, layout: ColourLayout): Uint8Array {
   const out = new Uint8Array(pixelCount);
   if (layout === 'ybr-full-422') {
@@ -19,7 +20,7 @@ export function colourToGrey(samples: Uint8Array | Uint16Array, pixelCount: numb
     for (let i = 0; i < pixelCount; i++) out[i] = samples[3 * i]!;
   } else {
     for (let i = 0; i < pixelCount; i++) {
-      out[i] = (299 * samples[3 * i]! + 587 * samples[3 * i + 1]! + 114 * samples[3 * i + 2]! + 500) / 1000;
+      out[i] = (19595 * samples[3 * i]! + 38470 * samples[3 * i + 1]! + 7471 * samples[3 * i + 2]! + 0x8000) >>> 16;
     }
   }
   return out;

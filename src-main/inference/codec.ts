@@ -32,13 +32,15 @@ export function decodeHeatmaps(logits: Float32Array, k: number, h: number, w: nu
     const dy = py > 0 && py < h - 1 ? newton(at(py - 1, px), at(py, px), at(py + 1, px), codec.refine_clamp) : 0;
     const hx = px + dx;
     const hy = py + dy;
+    // Softmax mass: the whole map for the denominator, only the disc's bounding box for the
+    // numerator (no distance test on the ~50 000 cells that cannot be inside it).
     let total = 0;
+    for (let i = base, end = base + h * w; i < end; i++) total += Math.exp(logits[i] - best);
+    const r = codec.confidence_radius;
     let near = 0;
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const p = Math.exp(logits[base + y * w + x] - best);
-        total += p;
-        if ((x - hx) * (x - hx) + (y - hy) * (y - hy) <= r2) near += p;
+    for (let y = Math.max(0, Math.ceil(hy - r)); y <= Math.min(h - 1, Math.floor(hy + r)); y++) {
+      for (let x = Math.max(0, Math.ceil(hx - r)); x <= Math.min(w - 1, Math.floor(hx + r)); x++) {
+        if ((x - hx) * (x - hx) + (y - hy) * (y - hy) <= r2) near += Math.exp(logits[base + y * w + x] - best);
       }
     }
     out.push({

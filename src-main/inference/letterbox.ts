@@ -46,25 +46,23 @@ export class Letterbox {
     if (grey.length !== srcW * srcH) throw new Error(`expected ${srcW * srcH} pixels, got ${grey.length}`);
     const wy = areaWeights(srcH, rh);
     const wx = areaWeights(srcW, rw);
-    // Python computes (wy @ grey) @ wx.T in float64; rows first, then columns, as here.
-    const rows = new Float64Array(rh * srcW);
-    for (let i = 0; i < rh; i++) {
-      const { start, weights } = wy[i];
-      const dst = i * srcW;
-      for (let k = 0; k < weights.length; k++) {
-        const w = weights[k];
-        const src = (start + k) * srcW;
-        for (let x = 0; x < srcW; x++) rows[dst + x] += w * grey[src + x];
-      }
-    }
+    // Python computes (wy @ grey) @ wx.T in float64: rows first, then columns, as here, one
+    // output row at a time so the intermediate stays one source row wide.
+    const row = new Float64Array(srcW);
     const out = new Float32Array(dstW * dstH);
     for (let i = 0; i < rh; i++) {
-      const base = i * srcW;
+      const { start, weights } = wy[i];
+      row.fill(0);
+      for (let k = 0; k < weights.length; k++) {
+        const w = weights[k];
+        let src = (start + k) * srcW;
+        for (let x = 0; x < srcW; x++) row[x] += w * grey[src++];
+      }
       const o = (i + oy) * dstW + ox;
       for (let j = 0; j < rw; j++) {
-        const { start, weights } = wx[j];
+        const { start: s0, weights: ws } = wx[j];
         let acc = 0;
-        for (let k = 0; k < weights.length; k++) acc += weights[k] * rows[base + start + k];
+        for (let k = 0; k < ws.length; k++) acc += ws[k] * row[s0 + k];
         out[o + j] = acc;
       }
     }

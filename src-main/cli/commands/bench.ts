@@ -16,6 +16,16 @@ export function registerBench(program: Command): void {
     .action(async (files: string[], opts: { runs: number; batchFolder?: string; batchLimit: number; torch?: boolean; json?: string }) => {
       const r = await runBench({ files, runs: opts.runs, batchFolder: opts.batchFolder, batchLimit: opts.batchLimit, torch: !!opts.torch, log: info });
       const text = JSON.stringify({ ...r, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version } }, null, 2) + '\n';
+      for (const f of r.per_file) {
+        const st = f.stages;
+        info(
+          `bench: ${f.file.split(/[\\/]/).pop()}: end to end ${st.end_to_end.median_ms.toFixed(1)} ms (decode ${st.decode.median_ms.toFixed(1)}, ` +
+            `preprocess ${st.preprocess.median_ms.toFixed(1)}, inference ${st.inference.median_ms.toFixed(1)}, heatmap decoding ${st.decoding.median_ms.toFixed(1)}, ` +
+            `database ${st.database.median_ms.toFixed(1)}); bare inference ${st.bare_inference.median_ms.toFixed(1)} ms; ` +
+            `overhead ${f.overhead_over_bare_inference_pct.toFixed(0)} % (${f.engine_overhead_pct.toFixed(0)} % without file decoding)`,
+        );
+      }
+      if (r.batch) info(`bench: batch ${(r.batch.images_per_second as number).toFixed(1)} img/s = ${(r.batch.vs_bare_inference_pct as number).toFixed(0)} % of bare inference`);
       if (opts.json) writeResult(text, opts.json);
       else process.stdout.write(text);
     });

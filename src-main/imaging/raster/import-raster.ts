@@ -8,6 +8,7 @@ import { renderGrey } from '../window.js';
 import { decodeBmp, readBmpHeader } from './bmp.js';
 import { readPngHeader } from './png-header.js';
 import { readJpegFrameHeader } from '../codecs/jpeg-markers.js';
+import { colourToGrey } from '../colour.js';
 
 export type RasterFormat = Exclude<ImageFormat, 'dicom'>;
 
@@ -94,6 +95,7 @@ export async function readRasterHeader(bytes: Uint8Array, format: RasterFormat):
 
 async function decodeWithSharp(bytes: Uint8Array, format: RasterFormat, header: RasterHeader, limits: SizeLimits) {
   const sixteen = header.bitsStored === 16;
+  if (!sixteen && header.photometric !== 'MONOCHROME2') return decodeColour8(bytes, format, limits);
   try {
     const { data, info } = await sharpInput(bytes, limits)
       .autoOrient()
@@ -107,6 +109,19 @@ async function decodeWithSharp(bytes: Uint8Array, format: RasterFormat, header: 
       ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength >> 1)
       : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     return { samples, width: info.width, height: info.height };
+  } catch (e) {
+    throw sharpFailure(e, format);
+  }
+}
+
+/** 8-bit colour: decoded to sRGB and reduced to luma here. libvips' own 'b-w' goes through linear
+ *  light, which costs twice the decode and is not the luma Pillow gives the training data. */
+async function decodeColour8(bytes: Uint8Array, format: RasterFormat, limits: SizeLimits) {
+  try {
+    const { data, info } = await sharpInput(bytes, limits).autoOrient().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected three colour channels, got ${info.channels}`);
+    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return { samples: colourToGrey(rgb, info.width * info.height, 'rgb'), width: info.width, height: info.height };
   } catch (e) {
     throw sharpFailure(e, format);
   }
