@@ -7,6 +7,7 @@ import type { AppError, AppErrorData } from '../src-shared/errors.js';
 import { asAppError } from './api/envelope.js';
 import type { Transport } from './api/transport.js';
 import { CaseList } from './cases/CaseList.js';
+import { WatchFolder } from './cases/WatchFolder.js';
 import { calibrationOf, mmPerPixelOf } from './cases/calibration.js';
 import { filesFromDrop } from './cases/dropFiles.js';
 import { importFiles, isHiddenFile, type ImportOutcome, type ImportProgress } from './cases/importFiles.js';
@@ -186,6 +187,7 @@ export function App({ transport }: { transport: Transport }) {
           outcomes={outcomes}
           onDismissOutcomes={() => setOutcomes([])}
         />
+        <WatchFolder api={api} onProcessed={() => void refreshCases()} />
       </aside>
       <main className="center">
         {error && (

@@ -166,6 +166,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX batch_files_status ON batch_files (job_id, status);
     `),
   },
+  {
+    version: 3,
+    name: 'settings',
+    // key -> JSON value; each key's schema lives in settings.ts
+    up: sql(`
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY CHECK (key <> ''),
+        value TEXT NOT NULL CHECK (json_valid(value)),
+        updated_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -22,6 +22,7 @@ import {
 import { createJobRepository, type JobSummary } from './jobs.js';
 import { createLandmarkRepository, type History, type LandmarkState } from './landmarks.js';
 import { type MigrateResult, migrate } from './migrations.js';
+import { createSettingsRepository, type SettingKey, type SettingValue } from './settings.js';
 import { type Db, openDatabase } from './open.js';
 import { resolveDbPath } from './paths.js';
 import { type Image, type Job, type JobFile, type LandmarkSet, ORIENTATIONS, type Orientation, type Patient, type Study } from './rows.js';
@@ -86,6 +87,10 @@ export interface CaseStore {
   jobSummary(jobId: string): JobSummary;
   jobFiles(jobId: string): JobFile[];
   listJobs(opts?: { root?: string }): Job[];
+
+  getSetting<K extends SettingKey>(key: K): SettingValue<K> | null;
+  /** null clears it */
+  setSetting<K extends SettingKey>(key: K, value: SettingValue<K> | null): void;
 }
 
 const PendingOpts = z.object({ includeFailed: z.boolean().optional(), limit: z.number().int().positive().optional() }).default({});
@@ -124,6 +129,7 @@ export function createCaseStore(opts: CaseStoreOptions = {}): CaseStore {
   const cases = createCaseRepository(db, now);
   const marks = createLandmarkRepository(db, now);
   const jobs = createJobRepository(db, now);
+  const settings = createSettingsRepository(db, now);
 
   const setId = (v: unknown) => parseInput(Id, v, 'landmark set id');
   const imageId = (v: unknown) => parseInput(Id, v, 'image id');
@@ -256,6 +262,14 @@ export function createCaseStore(opts: CaseStoreOptions = {}): CaseStore {
 
     listJobs(o) {
       return jobs.listJobs(parseInput(ListJobsOpts, o, 'options'));
+    },
+
+    getSetting(key) {
+      return settings.get(key);
+    },
+
+    setSetting(key, value) {
+      writeTx(db, () => settings.set(key, value));
     },
   };
 

@@ -24,7 +24,7 @@ function registerIpc(s: App, win: BrowserWindow): void {
 async function start(): Promise<void> {
   await electronApp.whenReady();
   lockDownSession(session.defaultSession);
-  services = createApp({ dbPath: process.env.MEDSAPIENS_DB ?? path.join(electronApp.getPath('userData'), 'cases.sqlite') });
+  services = createApp({ dbPath: process.env.MEDSAPIENS_DB ?? path.join(electronApp.getPath('userData'), 'cases.sqlite'), resumeWatch: true });
   services.model().catch(() => undefined);
   const win = new BrowserWindow({
     width: 1400,

@@ -22,6 +22,8 @@ const METHODS = [
   'landmarks.restore',
   'reports.create',
   'batch.start',
+  'watch.status',
+  'watch.set',
 ] as const;
 
 const api: Record<string, unknown> = {};

@@ -11,14 +11,19 @@ import { createEventBus, type EventBus } from './events.js';
 import { createHandlers, createPixelSource, type ApiHandlers, type PixelSource } from './handlers.js';
 import { createImageLibrary, type ImageLibrary } from './image-library.js';
 import { reportForCase } from '../reports/index.js';
-import { watchFolder } from './watch.js';
+import { createWatchSetting, type WatchSetting, type WatchSettingDeps } from './watch-setting.js';
 
 export interface AppOptions {
   dbPath?: string;
   model?: LoadOptions;
   log?: (msg: string) => void;
-  /** a folder to watch: files an X-ray device writes there are imported and traced as they land */
+  /** a folder to watch for this run (the command line): files an X-ray device writes there are
+   *  imported and traced as they land. It overrides the saved setting without changing it. */
   watch?: string;
+  /** watch the folder saved in the settings: hosts of the UI (serve, Electron), not one-shot commands */
+  resumeWatch?: boolean;
+  /** the watcher's timing (tests) */
+  watchTuning?: WatchSettingDeps['tuning'];
 }
 
 export interface App {
@@ -27,6 +32,7 @@ export interface App {
   events: EventBus;
   handlers: ApiHandlers;
   pixels: PixelSource;
+  watch: WatchSetting;
   model(): Promise<LoadedModel>;
   close(): Promise<void>;
 }
@@ -60,7 +66,9 @@ export function createApp(opts: AppOptions = {}): App {
     return loading;
   };
   const running = new Set<Promise<unknown>>();
+  const watch = createWatchSetting({ store, library, model, events, log, tuning: opts.watchTuning });
   const handlers = createHandlers({
+    watch,
     store,
     library,
     events,
@@ -78,16 +86,17 @@ export function createApp(opts: AppOptions = {}): App {
       return taskId;
     },
   });
-  const watcher = opts.watch ? watchFolder({ root: opts.watch, store, library, model, events, onLog: log }) : undefined;
+  if (opts.watch || opts.resumeWatch) void watch.resume(opts.watch);
   return {
     store,
     library,
     events,
     handlers,
     pixels: createPixelSource(store, library),
+    watch,
     model,
     async close() {
-      if (watcher) await watcher.stop();
+      await watch.close();
       await Promise.allSettled([...running]);
       // a model still loading is closed once it is there
       const m = loaded ?? (loading ? await loading.catch(() => null) : null);

@@ -12,6 +12,7 @@ import { caseDetailView, caseSummaryView, landmarkSetView } from './case-views.j
 import { etaSeconds, type EventBus } from './events.js';
 import type { ImageLibrary } from './image-library.js';
 import { importFile, modelPoints } from './import-service.js';
+import type { WatchSetting } from './watch-setting.js';
 
 export type { EventBus } from './events.js';
 export type ApiHandlers = { [N in ApiName]: (req: ApiRequest<N> & Record<string, any>) => Promise<ApiResponse<N>> };
@@ -25,6 +26,7 @@ export interface HandlerDeps {
   modelStatus: () => { model: LoadedModel | null; error: string | null };
   version: string;
   startBatch: (folder: string) => string;
+  watch: WatchSetting;
   createReport?: (req: ApiRequest<'reports.create'>) => Promise<ApiResponse<'reports.create'>>;
 }
 
@@ -156,6 +158,12 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     },
     async 'batch.start'(req) {
       return { taskId: d.startBatch(req.folder) };
+    },
+    async 'watch.status'() {
+      return d.watch.status();
+    },
+    async 'watch.set'(req) {
+      return d.watch.set(req.folder);
     },
   };
 }

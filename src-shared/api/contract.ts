@@ -91,6 +91,21 @@ export const ProgressEventSchema = z.object({
 });
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 
+/** The watch folder setting and how its watching goes (counts are for this run of the app). */
+export const WatchStatusSchema = z.object({
+  folder: z.string().nullable(),
+  /** where the folder comes from: the saved setting, or the command line for this run only */
+  source: z.enum(['setting', 'command-line']).nullable(),
+  watching: z.boolean(),
+  done: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** seen, but not yet complete or not yet processed */
+  waiting: z.number().int().nonnegative(),
+  /** why the folder is not being watched */
+  error: z.string().nullable(),
+});
+export type WatchStatus = z.infer<typeof WatchStatusSchema>;
+
 const Empty = z.object({});
 const ImageRef = z.object({ imageId: z.number().int() });
 const SetRef = z.object({ setId: z.number().int() });
@@ -134,6 +149,9 @@ export const API = {
     response: z.object({ fileName: z.string(), mimeType: z.string(), dataBase64: z.string() }),
   },
   'batch.start': { request: z.object({ folder: z.string().min(1) }), response: z.object({ taskId: z.string() }) },
+  'watch.status': { request: Empty, response: WatchStatusSchema },
+  /** a full folder path to watch from now on (remembered), or null to stop watching */
+  'watch.set': { request: z.object({ folder: z.string().trim().min(1).nullable() }), response: WatchStatusSchema },
 } as const;
 
 export type ApiName = keyof typeof API;

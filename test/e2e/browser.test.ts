@@ -456,6 +456,43 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
     await shot('07-report');
   });
 
+  test('the watch folder is set in the app; an image written there appears in the case list with landmarks', { timeout: SLOW }, async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-watched-'));
+    try {
+      const panel = page.getByRole('region', { name: 'Watch folder' });
+      const state = panel.getByTestId('watch-state');
+      assert.equal(await state.getAttribute('data-watching'), 'false');
+      // a path that is not a full path is refused, saying why
+      await panel.getByLabel('Folder to watch').fill('incoming');
+      await panel.getByRole('button', { name: 'Watch' }).click();
+      await panel.getByTestId('watch-refusal').getByText(/bad_request: .*full path/).waitFor({ timeout: 10_000 });
+
+      await panel.getByLabel('Folder to watch').fill(folder);
+      await panel.getByRole('button', { name: 'Watch' }).click();
+      await waitFor('the panel to say it watches the folder', async () => (await state.getAttribute('data-watching')) === 'true' && (await state.textContent())?.includes(folder));
+      const before = (await api('cases.list', {})).length;
+      // an image the session has not seen, written the way a device writes it: in pieces
+      const src = fs.readFileSync(path.join(SHARED, 'isbi2015/images/160.jpg'));
+      const dst = path.join(folder, 'ceph-160.jpg');
+      for (let i = 0; i < 4; i++) {
+        fs.appendFileSync(dst, src.subarray((i * src.length) / 4, ((i + 1) * src.length) / 4));
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const listed = page.locator('button.case').filter({ hasText: 'ceph-160.jpg' });
+      await listed.waitFor({ timeout: 60_000 });
+      assert.equal(await page.locator('button.case').count(), before + 1);
+      assert.doesNotMatch((await listed.textContent()) ?? '', /no landmarks/);
+      await state.getByText(/1 imported/).waitFor({ timeout: 10_000 });
+      await shot('08-watch-folder');
+
+      await panel.getByRole('button', { name: 'Stop watching' }).click();
+      await waitFor('the watch to stop', async () => (await state.getAttribute('data-watching')) === 'false');
+      assert.deepEqual(await api('watch.status', {}), { folder: null, source: null, watching: false, done: 0, failed: 0, waiting: 0, error: null });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   test('without a token the page says how to open it; with the Electron bridge it needs none', { timeout: SLOW }, async () => {
     const bare = await browser.newPage();
     await bare.goto(`${srv.server.url}/`);
@@ -484,7 +521,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
     const isbi = (await api('cases.list', {})).find((c) => c.fileName === '151.jpg')!;
     await ipc.locator(`button.case[data-image-id="${isbi.imageId}"]`).click();
     await waitForDrawnCase(isbi.imageId, ISBI_LANDMARKS.length + 1, ipc);
-    await ipc.screenshot({ path: path.join(ARTIFACTS, '08-electron-bridge.png') });
+    await ipc.screenshot({ path: path.join(ARTIFACTS, '09-electron-bridge.png') });
     await ipc.close();
   });
 
@@ -500,7 +537,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
       await p.getByTestId('file-input').setInputFiles(ISBI_IMAGE);
       await p.locator('.import-warnings li').getByText(/imported without landmarks/).waitFor({ timeout: 60_000 });
       await p.getByRole('button', { name: 'Detect landmarks' }).waitFor();
-      await p.screenshot({ path: path.join(ARTIFACTS, '09-model-failed.png') });
+      await p.screenshot({ path: path.join(ARTIFACTS, '10-model-failed.png') });
     } finally {
       await p.close();
       await broken.close();

@@ -11,10 +11,11 @@ export function registerServe(program: Command): void {
     .description('serve the UI and the API on 127.0.0.1 (browser use, tests)')
     .option('--port <n>', 'port (default: a free one)', (v) => parseInt(v, 10))
     .option('--db <file>', 'case database file')
-    .option('--watch <folder>', 'also import and trace files written into this folder')
+    .option('--watch <folder>', 'also import and trace files written into this folder (this run only; default: the folder saved in the app)')
     .option('--static <dir>', 'built renderer folder', path.join(projectRoot(), 'dist', 'renderer'))
     .action(async (opts: { port?: number; db?: string; watch?: string; static: string }) => {
-      const app = createApp({ dbPath: opts.db, log: info, watch: opts.watch });
+      // the watch folder saved in the app's settings is watched too, unless --watch names another
+      const app = createApp({ dbPath: opts.db, log: info, watch: opts.watch, resumeWatch: true });
       app.model().catch(() => undefined); // load now; a failure is reported by system.status
       const server = await startLoopbackServer({ handlers: app.handlers, events: app.events, pixels: app.pixels, staticDir: opts.static, port: opts.port });
       info(`MedSapiens is serving on ${server.url} (database ${app.store.path})`);
