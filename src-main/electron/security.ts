@@ -12,13 +12,33 @@ export const WEB_PREFERENCES: WebPreferences = {
   spellcheck: false,
 };
 
-/** Only the app's own files (file://) and devtools may load; everything else is refused. */
+/** Only the app's own files and devtools may load; everything else is refused. A file URL with
+ *  a host (file://server/share/...) is a network share: on Windows, loading it opens an SMB
+ *  connection that hands the user's credentials to that server. */
 export function isLocalUrl(url: string): boolean {
-  return url.startsWith('file://') || url.startsWith('devtools://');
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol === 'file:') return u.host === '';
+  return u.protocol === 'devtools:';
+}
+
+/** What the window may request: its own files, inline data, and blobs it made itself (a page
+ *  loaded from a file has the opaque origin "null"). */
+export function mayLoad(url: string): boolean {
+  if (url.startsWith('data:')) return true;
+  if (url.startsWith('blob:')) {
+    const inner = url.slice('blob:'.length);
+    return inner.startsWith('null/') || isLocalUrl(inner);
+  }
+  return isLocalUrl(url);
 }
 
 export function lockDownSession(session: Session): void {
-  session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isLocalUrl(details.url) && !details.url.startsWith('data:') && !details.url.startsWith('blob:') }));
+  session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !mayLoad(details.url) }));
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 }
 

@@ -25,4 +25,5 @@ test('window preferences: context isolation, sandbox, no node integration; only 
   assert.equal(isLocalUrl('file:///app/index.html'), true);
   assert.equal(isLocalUrl('https://example.com/'), false);
   assert.equal(isLocalUrl('http://127.0.0.1:8080/'), false);
+  assert.equal(isLocalUrl('file://server/share/x.html'), false);
 });
