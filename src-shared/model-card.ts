@@ -33,6 +33,9 @@ export const ModelCardSchema = z.object({
     height: z.number().int().positive(),
     width: z.number().int().positive(),
     stride: z.number().int().positive(),
+    /** further outputs holding per-channel reductions of the heatmaps (argmax as a flat index,
+     *  log-sum-exp), computed inside the model run; without them the decoder computes both */
+    reductions: z.object({ peak_index: z.string().min(1), log_mass: z.string().min(1) }).optional(),
   }),
   codec: z.object({
     name: z.literal('gaussian-softmax-newton'),
@@ -66,7 +69,12 @@ export const ModelCardSchema = z.object({
     config: z.record(z.string(), z.unknown()).optional(),
     notes: z.string().optional(),
   }),
-  parity: z.object({ onnx_vs_torch_max_abs: z.number().max(1e-4), onnx_vs_torch_fp32_max_abs: z.number().optional(), reference: z.string().optional() }),
+  parity: z.object({
+    onnx_vs_torch_max_abs: z.number().max(1e-4),
+    onnx_vs_torch_fp32_max_abs: z.number().optional(),
+    log_mass_max_abs: z.number().max(1e-3).optional(),
+    reference: z.string().optional(),
+  }),
   metrics: z
     .object({ test1: z.object({ mean: Figures, senior: Figures, junior: Figures }) })
     .optional(),

@@ -30,11 +30,33 @@ def git_commit(root: Path) -> str:
         return "unknown"
 
 
+OUTPUTS = ["heatmaps", "peak_index", "log_mass"]
+
+
+class DeployGraph(torch.nn.Module):
+    """The network plus the two whole-heatmap reductions the decoder needs: each channel's argmax
+    (flat index) and log-sum-exp. In onnxruntime they are vectorised and threaded; in the app's
+    TypeScript they were a million exp() calls per image, as long as a third of the model's own
+    run. Positions decode identically; confidences move by < 1e-4, the float32 log-sum-exp's
+    rounding (codec.py, the reference, still decodes from the heatmaps alone)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        heatmaps = self.model(x)
+        flat = heatmaps.flatten(2)
+        return heatmaps, torch.argmax(flat, dim=2), torch.logsumexp(flat, dim=2)
+
+
 def export_onnx(model, cfg: dict, path: Path, opset: int = 13):
     h, w = cfg["input_size"]
     x = torch.zeros(1, 1, h, w)
-    torch.onnx.export(model, x, str(path), opset_version=opset, input_names=["image"],
-                      output_names=["heatmaps"], dynamic_axes={"image": {0: "batch"}, "heatmaps": {0: "batch"}},
+    # eval(): export puts the module back in the mode it found it in, which for a new wrapper
+    # would be training mode (batch-norm on batch statistics) for the caller's model too
+    torch.onnx.export(DeployGraph(model).eval(), x, str(path), opset_version=opset, input_names=["image"],
+                      output_names=OUTPUTS, dynamic_axes={n: {0: "batch"} for n in ["image", *OUTPUTS]},
                       do_constant_folding=True)
 
 
@@ -61,7 +83,15 @@ def onnx_parity(model, cfg: dict, onnx_path: Path, seed: int = 0) -> dict:
         subprocess.run(["node", str(script), str(onnx_path), str(inp), f"1,1,{h},{w}", str(out)],
                        check=True, capture_output=True, cwd=Path(__file__).resolve().parents[1])
         got = np.fromfile(out, dtype=np.float32).reshape(ref.shape)
+        peaks = np.fromfile(str(out) + ".peak_index", dtype=np.int64).reshape(ref.shape[:2])
+        log_mass = np.fromfile(str(out) + ".log_mass", dtype=np.float32).reshape(ref.shape[:2])
+    flat = got.reshape(*got.shape[:2], -1).astype(np.float64)
+    if not np.array_equal(peaks, flat.argmax(axis=2)):
+        raise SystemExit("ONNX peak_index differs from the argmax of its own heatmaps")
+    top = flat.max(axis=2)
+    lse = top + np.log(np.exp(flat - top[..., None]).sum(axis=2))
     return {"onnx_vs_torch_max_abs": float(np.abs(got - ref).max()),
+            "log_mass_max_abs": float(np.abs(log_mass - lse).max()),
             "onnx_vs_torch_fp32_max_abs": float(np.abs(got - ref32).max()),
             "reference": "PyTorch float64 on a uniform random input; onnxruntime-node CPU, all graph optimisations"}
 
@@ -108,7 +138,8 @@ def main(argv=None):
                   "dtype": "float32", "scale": 1 / 255, "mean": 0.0, "std": 1.0,
                   "resize": "letterbox-area", "pad_value": 0, "orientation": "facing-right"},
         "output": {"name": "heatmaps", "kind": "logits", "height": codec.heatmap_size[0],
-                   "width": codec.heatmap_size[1], "stride": cfg["stride"]},
+                   "width": codec.heatmap_size[1], "stride": cfg["stride"],
+                   "reductions": {"peak_index": "peak_index", "log_mass": "log_mass"}},
         "codec": codec.to_card(),
         "backbone": {"type": cfg["backbone"]["type"], "model": Path(cfg["backbone"].get("model_json", "")).stem,
                      "pretrained": cfg["backbone"].get("pretrained", True),

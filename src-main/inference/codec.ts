@@ -9,20 +9,34 @@ export interface DecodedPoint extends Point {
 
 export type CodecParams = ModelCard['codec'];
 
+/** Per-channel reductions the model computed itself (see the card's output.reductions). */
+export interface HeatmapReductions {
+  /** flat index of each channel's maximum (first one on ties, as numpy's argmax) */
+  peakIndex: ArrayLike<number>;
+  /** log of the sum of exp over each channel */
+  logMass: ArrayLike<number>;
+}
+
 /** logits: K channels of h*w (row-major) -> K points in model-input pixels. */
-export function decodeHeatmaps(logits: Float32Array, k: number, h: number, w: number, codec: CodecParams): DecodedPoint[] {
+export function decodeHeatmaps(logits: Float32Array, k: number, h: number, w: number, codec: CodecParams, given?: HeatmapReductions): DecodedPoint[] {
   if (logits.length !== k * h * w) throw new Error(`heatmaps hold ${logits.length} values, expected ${k}x${h}x${w}`);
+  if (given && (given.peakIndex.length !== k || given.logMass.length !== k)) throw new Error(`heatmap reductions hold ${given.peakIndex.length} and ${given.logMass.length} values, expected ${k}`);
   const out: DecodedPoint[] = [];
   const r2 = codec.confidence_radius * codec.confidence_radius;
   for (let c = 0; c < k; c++) {
     const base = c * h * w;
     let best = -Infinity;
     let idx = 0;
-    for (let i = 0; i < h * w; i++) {
-      const v = logits[base + i];
-      if (v > best) {
-        best = v;
-        idx = i;
+    if (given) {
+      idx = given.peakIndex[c];
+      best = logits[base + idx];
+    } else {
+      for (let i = 0; i < h * w; i++) {
+        const v = logits[base + i];
+        if (v > best) {
+          best = v;
+          idx = i;
+        }
       }
     }
     const py = Math.floor(idx / w);
@@ -35,7 +49,8 @@ export function decodeHeatmaps(logits: Float32Array, k: number, h: number, w: nu
     // Softmax mass: the whole map for the denominator, only the disc's bounding box for the
     // numerator (no distance test on the ~50 000 cells that cannot be inside it).
     let total = 0;
-    for (let i = base, end = base + h * w; i < end; i++) total += Math.exp(logits[i] - best);
+    if (given) total = Math.exp(given.logMass[c] - best);
+    else for (let i = base, end = base + h * w; i < end; i++) total += Math.exp(logits[i] - best);
     const r = codec.confidence_radius;
     let near = 0;
     for (let y = Math.max(0, Math.ceil(hy - r)); y <= Math.min(h - 1, Math.floor(hy + r)); y++) {

@@ -3,7 +3,7 @@ import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
 import type { ModelCard } from '../../src-shared/model-card.js';
 import { decodeHeatmaps } from './codec.js';
 import { Letterbox } from './letterbox.js';
-import type { LoadedModel } from './model.js';
+import type { LoadedModel, ModelOutput } from './model.js';
 
 export interface GreyImage {
   width: number;
@@ -64,9 +64,9 @@ export function needsFlip(card: ModelCard, facingLeft = false): boolean {
 }
 
 /** Model output -> landmarks in original pixels (mirrored back when the input was mirrored). */
-export function landmarksFromHeatmaps(card: ModelCard, heatmaps: Float32Array, box: Letterbox, flip: boolean): DetectedLandmark[] {
+export function landmarksFromHeatmaps(card: ModelCard, out: ModelOutput, box: Letterbox, flip: boolean): DetectedLandmark[] {
   const ids = landmarkIds(card);
-  return decodeHeatmaps(heatmaps, card.landmarks.length, card.output.height, card.output.width, card.codec).map((p, i) => {
+  return decodeHeatmaps(out.heatmaps, card.landmarks.length, card.output.height, card.output.width, card.codec, out.reductions).map((p, i) => {
     const src = box.toSource(p);
     return { id: ids[i], x: flip ? box.srcW - 1 - src.x : src.x, y: src.y, confidence: p.confidence };
   });
@@ -77,9 +77,9 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: { spacing
   const t0 = performance.now();
   const { input, box } = preprocess(img, model.card, flip);
   const t1 = performance.now();
-  const heatmaps = await model.run(input, 1);
+  const output = await model.run(input, 1);
   const t2 = performance.now();
-  const landmarks = landmarksFromHeatmaps(model.card, heatmaps, box, flip);
+  const landmarks = landmarksFromHeatmaps(model.card, output, box, flip);
   if (opts.spacing) {
     for (const lm of landmarks) {
       lm.xMm = lm.x * opts.spacing.colMm;

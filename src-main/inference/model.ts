@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { AppError } from '../../src-shared/errors.js';
 import { ModelCardSchema, type ModelCard } from '../../src-shared/model-card.js';
 import { defaultModelDir } from '../util/paths.js';
+import type { HeatmapReductions } from './codec.js';
 
 export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'cpu';
 
@@ -19,11 +20,17 @@ export interface ProviderChoice {
   fallbacks: { name: ProviderName; error: string }[];
 }
 
+export interface ModelOutput {
+  heatmaps: Float32Array;
+  /** present when the model computes them (card output.reductions); batch x K values each */
+  reductions?: HeatmapReductions;
+}
+
 export interface LoadedModel {
   card: ModelCard;
   onnxPath: string;
   provider: ProviderChoice;
-  run(input: Float32Array, batch: number): Promise<Float32Array>;
+  run(input: Float32Array, batch: number): Promise<ModelOutput>;
   close(): Promise<void>;
 }
 
@@ -110,6 +117,13 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
   const s = session;
   const provider: ProviderChoice = { name: chosen, gpu: chosen !== 'cpu', fallbacks };
   const { height, width } = card.input;
+  const red = card.output.reductions;
+  const fetches = [card.output.name, ...(red ? [red.peak_index, red.log_mass] : [])];
+  const absent = [card.input.name].filter((n) => !s.inputNames.includes(n)).concat(fetches.filter((n) => !s.outputNames.includes(n)));
+  if (absent.length) {
+    await s.release();
+    throw new AppError('model_invalid', `model ${card.file} has no ${absent.join(', ')} that its card names (it has inputs ${s.inputNames.join(', ')}; outputs ${s.outputNames.join(', ')})`);
+  }
   let queue: Promise<unknown> = Promise.resolve();
   return {
     card,
@@ -118,8 +132,11 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
     run(input: Float32Array, batch: number) {
       const job = queue.then(async () => {
         const tensor = new ort.Tensor('float32', input, [batch, 1, height, width]);
-        const result = await s.run({ [card.input.name]: tensor });
-        return result[card.output.name].data as Float32Array;
+        const result = await s.run({ [card.input.name]: tensor }, fetches);
+        const heatmaps = result[card.output.name].data as Float32Array;
+        if (!red) return { heatmaps };
+        const peaks = result[red.peak_index].data as BigInt64Array | Int32Array;
+        return { heatmaps, reductions: { peakIndex: Array.from(peaks, Number), logMass: result[red.log_mass].data as Float32Array } };
       });
       queue = job.catch(() => undefined);
       return job;

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { AppErrorData } from '../../src-shared/errors.js';
 import { landmarksFromHeatmaps, needsFlip, type DetectedLandmark } from '../inference/detector.js';
 import { Letterbox } from '../inference/letterbox.js';
-import type { LoadedModel } from '../inference/model.js';
+import type { LoadedModel, ModelOutput } from '../inference/model.js';
 
 export type PipelineResult =
   | { path: string; ok: true; image: Record<string, unknown> & { width: number; height: number }; landmarks: DetectedLandmark[] }
@@ -64,7 +64,7 @@ export async function runBatchPipeline(model: LoadedModel, paths: string[], opts
   let failed = 0;
   // The next image's inference is queued before this one's heatmaps are decoded, so the model
   // runs while the main thread turns heatmaps into landmarks.
-  let inFlight: { i: number; msg: any; heat: Promise<Float32Array> } | null = null;
+  let inFlight: { i: number; msg: any; heat: Promise<ModelOutput> } | null = null;
   const finish = async () => {
     if (!inFlight) return;
     const { i, msg, heat } = inFlight;

@@ -1,4 +1,4 @@
-// Runs an ONNX model in onnxruntime-node (CPU) on a raw float32 input and writes the first output.
+// Runs an ONNX model in onnxruntime-node (CPU) on a raw float32 input and writes its outputs.
 // usage: node onnx_reference.mjs MODEL.onnx INPUT_F32 N,C,H,W OUT_F32
 import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
@@ -11,3 +11,8 @@ const input = new ort.Tensor('float32', data, shapeArg.split(',').map(Number));
 const result = await session.run({ [session.inputNames[0]]: input });
 const out = result[session.outputNames[0]];
 fs.writeFileSync(outPath, Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength));
+// any further outputs go beside it, named OUT_F32.<output name>
+for (const name of session.outputNames.slice(1)) {
+  const d = result[name].data;
+  fs.writeFileSync(`${outPath}.${name}`, Buffer.from(d.buffer, d.byteOffset, d.byteLength));
+}
