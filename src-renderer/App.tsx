@@ -119,6 +119,27 @@ export function App({ transport }: { transport: Transport }) {
     [api, refreshCases, openCase, refreshStatus],
   );
 
+  const changeFacing = useCallback(
+    async (facingLeft: boolean): Promise<boolean> => {
+      if (!detail) return false;
+      try {
+        const d = await api['images.setOrientation']({ imageId: detail.imageId, orientation: facingLeft ? 'facing-left' : 'facing-right' });
+        setDetail(d);
+        // the model's landmarks were found on the image turned the other way: find them again.
+        // Corrections by hand would be left behind in the old set (still in the database), so ask.
+        const set = d.landmarks;
+        if (!set || set.modelName === 'manual') return true;
+        const corrected = set.points.some((p) => p.source === 'hand');
+        if (!corrected || window.confirm('Detect the landmarks again for this orientation? The corrected landmarks stay in the case history but are no longer shown.')) editing.detect();
+        return true;
+      } catch (e) {
+        showError(asAppError(e));
+        return false;
+      }
+    },
+    [api, detail, editing, showError],
+  );
+
   const saveRuler = useCallback(
     async (lengthMm: number) => {
       if (!detail || !draftRuler) return;
@@ -238,6 +259,7 @@ export function App({ transport }: { transport: Transport }) {
         {detail && <ReportExport api={api} imageId={detail.imageId} analysisId={analysisId} />}
         {detail && (
           <LandmarkPanel
+            api={api}
             set={detail.landmarks}
             busy={editing.busy}
             placing={mode.kind === 'place' ? mode.landmarkId : null}
@@ -246,6 +268,9 @@ export function App({ transport }: { transport: Transport }) {
             onDelete={editing.remove}
             onStartPlacing={(id) => setMode(id ? { kind: 'place', landmarkId: id } : ADJUST)}
             onDetect={editing.detect}
+            onRestore={editing.restore}
+            facingLeft={detail.orientation === 'facing-left'}
+            onFacingLeft={changeFacing}
           />
         )}
       </aside>

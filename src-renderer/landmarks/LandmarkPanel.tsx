@@ -1,9 +1,12 @@
 // The landmarks of the open case: confidence and review flags, reset to the model's position, and the manual landmarks (the model does not predict them) to place by hand.
-import type { LandmarkSet } from '../../src-shared/api/contract.js';
+import { useEffect, useState } from 'react';
+import type { ApiClient, LandmarkSet } from '../../src-shared/api/contract.js';
 import { ISBI_LANDMARKS, MANUAL_LANDMARKS, landmarkById } from '../../src-shared/landmarks.js';
 import { BAND_COLOUR, LOW_CONFIDENCE, confidenceBand, needsReview } from '../viewer/landmarkStyle.js';
+import { EditHistory } from './EditHistory.js';
 
 interface Props {
+  api: ApiClient;
   set: LandmarkSet | null;
   busy: boolean;
   placing: string | null;
@@ -13,13 +16,37 @@ interface Props {
   onDelete(landmarkId: string): void;
   onStartPlacing(landmarkId: string | null): void;
   onDetect(): void;
+  onRestore(editId: number | null): void;
+  facingLeft: boolean;
+  /** the profile's direction: the model sees the image mirrored when it faces the other way */
+  /** resolves false when the change was not saved */
+  onFacingLeft(facingLeft: boolean): Promise<boolean>;
 }
 
-export function LandmarkPanel({ set, busy, placing, wanted, onReset, onDelete, onStartPlacing, onDetect }: Props) {
+export function LandmarkPanel({ api, set, busy, placing, wanted, onReset, onDelete, onStartPlacing, onDetect, onRestore, facingLeft, onFacingLeft }: Props) {
+  // shown at once; the case's own orientation takes over when the server has answered
+  const [shownLeft, setShownLeft] = useState(facingLeft);
+  useEffect(() => setShownLeft(facingLeft), [facingLeft]);
+  const facing = (
+    <label className="facing small" title="Cephalograms are taken facing right or left; the model is run on the image turned to the side it was trained on">
+      <input
+        type="checkbox"
+        checked={shownLeft}
+        disabled={busy}
+        onChange={(e) => {
+          const left = e.currentTarget.checked;
+          setShownLeft(left);
+          void onFacingLeft(left).then((saved) => saved || setShownLeft(!left));
+        }}
+      />{' '}
+      Profile faces left
+    </label>
+  );
   if (!set) {
     return (
       <section className="panel" aria-label="Landmarks">
         <h2>Landmarks</h2>
+        {facing}
         <p className="muted">No landmarks for this image yet.</p>
         <button type="button" onClick={onDetect} disabled={busy}>
           Detect landmarks
@@ -37,6 +64,7 @@ export function LandmarkPanel({ set, busy, placing, wanted, onReset, onDelete, o
       <h2>
         Landmarks <span className="muted small">{set.modelName} {set.modelVersion}</span>
       </h2>
+      {facing}
       {flagged.length > 0 && (
         <p className="review-note" role="note">
           {flagged.length} landmark{flagged.length > 1 ? 's' : ''} below {Math.round(LOW_CONFIDENCE * 100)}% confidence: check {flagged.length > 1 ? 'them' : 'it'} before trusting the analysis.
@@ -93,6 +121,7 @@ export function LandmarkPanel({ set, busy, placing, wanted, onReset, onDelete, o
           })}
         </tbody>
       </table>
+      <EditHistory api={api} set={set} busy={busy} onRestore={onRestore} />
     </section>
   );
 }

@@ -15,6 +15,8 @@ export interface LandmarkEditing {
   remove(landmarkId: string): void;
   undo(): void;
   redo(): void;
+  /** back to the state after that edit (null: the model's output) */
+  restore(editId: number | null): void;
   detect(): void;
 }
 
@@ -70,6 +72,7 @@ export function useLandmarkEditing(
       remove: (landmarkId) => onSet((s) => api['landmarks.delete']({ setId: s, landmarkId }))(),
       undo: onSet((s) => api['landmarks.undo']({ setId: s })),
       redo: onSet((s) => api['landmarks.redo']({ setId: s })),
+      restore: (editId) => onSet((s) => api['landmarks.restore']({ setId: s, editId }))(),
       detect: () => {
         if (imageId !== null) enqueue(() => api['landmarks.detect']({ imageId }));
       },

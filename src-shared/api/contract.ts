@@ -143,7 +143,8 @@ export const API = {
     request: SetRef,
     response: z.array(z.object({ editId: z.number().int(), at: z.string(), landmarkId: z.string(), kind: z.string(), undone: z.boolean() })),
   },
-  'landmarks.restore': { request: SetRef.extend({ editId: z.number().int() }), response: LandmarkSetSchema },
+  /** back to the state right after edit editId (null: as the model left it); itself undoable */
+  'landmarks.restore': { request: SetRef.extend({ editId: z.number().int().nullable() }), response: LandmarkSetSchema },
   'reports.create': {
     request: ImageRef.extend({ analyses: z.array(z.string()).min(1), format: z.enum(['pdf', 'csv', 'json']), anonymise: z.boolean().default(false) }),
     response: z.object({ fileName: z.string(), mimeType: z.string(), dataBase64: z.string() }),

@@ -60,6 +60,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
   let page: Page;
   const pageErrors: string[] = [];
   const figures: Record<string, unknown> = {};
+  let modelOutput151: LandmarkPoint[] | null = null;
 
   async function api<N extends ApiName>(name: N, req: ApiRequest<N>): Promise<ApiResponse<N>> {
     const res = await fetch(`${srv.server.url}/api/${name}`, {
@@ -456,6 +457,87 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
     await shot('07-report');
   });
 
+  test('the edit history brings back any earlier state, down to the model output, and that is undoable', { timeout: SLOW }, async () => {
+    const isbi = (await api('cases.list', {})).find((c) => c.fileName === '151.jpg')!;
+    await page.locator(`button.case[data-image-id="${isbi.imageId}"]`).click();
+    const edited = await waitFor('the edited case open', async () => {
+      const d = await api('cases.get', { imageId: isbi.imageId });
+      return Number(await page.evaluate(() => sessionStorage.getItem('medsapiens.openCase'))) === isbi.imageId && d;
+    });
+    assert.ok(edited.landmarks!.points.some((p) => p.source === 'hand'), 'the case carries edits from the tests before');
+    const log = await api('landmarks.history', { setId: edited.landmarks!.setId });
+    const history = page.getByTestId('edit-history');
+    await history.locator('summary').click();
+    await history.locator('summary').getByText(`Edit history (${log.length})`).waitFor({ timeout: 10_000 });
+    assert.equal(await history.locator('li[data-edit-id]').count(), Math.min(log.length, 40) + 1);
+
+    // the model output: every landmark back where the model put it, manual ones gone
+    await history.locator('li[data-edit-id="model"] button').click();
+    const restored = await waitFor('the model output restored', async () => {
+      const d = await api('cases.get', { imageId: isbi.imageId });
+      return d.landmarks!.points.every((p) => p.source === 'model') && d;
+    });
+    assert.equal(restored.landmarks!.points.length, ISBI_LANDMARKS.length);
+    modelOutput151 = restored.landmarks!.points;
+    await waitForDrawnCase(isbi.imageId, ISBI_LANDMARKS.length);
+    await shot('08-history-restored');
+
+    // the restore is an edit like any other: Ctrl+Z brings the corrected state back
+    await page.keyboard.press('Control+z');
+    const back = await waitFor('the restore undone', async () => {
+      const d = await api('cases.get', { imageId: isbi.imageId });
+      return d.landmarks!.points.some((p) => p.source === 'hand') && d;
+    });
+    assert.deepEqual(back.landmarks!.points, edited.landmarks!.points);
+
+    // an earlier entry: the state right after the oldest edit (a drag of subspinale)
+    const oldest = log[0];
+    const logged = (await api('landmarks.history', { setId: edited.landmarks!.setId })).length;
+    await history.locator(`li[data-edit-id="${oldest.editId}"] button`).click();
+    await waitFor('the state after the oldest edit', async () => {
+      const d = await api('cases.get', { imageId: isbi.imageId });
+      const h = await api('landmarks.history', { setId: edited.landmarks!.setId });
+      const moved = d.landmarks!.points.filter((p) => p.source === 'hand').map((p) => p.landmarkId);
+      return h.length > logged && JSON.stringify(moved) === JSON.stringify([oldest.landmarkId]);
+    });
+    await page.keyboard.press('Control+z');
+    await waitFor('back to the corrected state', async () => JSON.stringify((await api('cases.get', { imageId: isbi.imageId })).landmarks!.points) === JSON.stringify(edited.landmarks!.points));
+  });
+
+  test('a profile facing left is traced on the image turned around: the landmarks mirror those of the original', { timeout: SLOW }, async () => {
+    // 151.jpg mirrored, saved losslessly: turned back, the model sees exactly the original pixels
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-mirrored-'));
+    const mirrored = path.join(dir, 'facing-left.png');
+    const sharp = (await import('sharp')).default;
+    await sharp(ISBI_IMAGE).flop().png().toFile(mirrored);
+    try {
+      // the model's own output for the original, as the history test restored it
+      assert.ok(modelOutput151, 'the history test ran first');
+      const reference = modelOutput151;
+      await page.getByTestId('file-input').setInputFiles(mirrored);
+      const imageId = await waitFor('the mirrored image open', async () => (await api('cases.list', {})).find((c) => c.fileName === 'facing-left.png')?.imageId);
+      const first = await waitForDrawnCase(imageId, ISBI_LANDMARKS.length);
+      assert.equal(first.orientation, 'facing-right');
+
+      await page.getByLabel('Profile faces left').check();
+      const turned = await waitFor('landmarks detected again, facing left', async () => {
+        const d = await api('cases.get', { imageId });
+        return d.orientation === 'facing-left' && d.landmarks && d.landmarks.setId !== first.landmarks!.setId && d;
+      });
+      const width = turned.width;
+      for (const p of turned.landmarks!.points) {
+        const r = reference.find((q) => q.landmarkId === p.landmarkId)!;
+        const err = Math.hypot(p.x - (width - 1 - r.x), p.y - r.y);
+        assert.ok(err < 0.01, `${p.landmarkId}: (${p.x.toFixed(2)}, ${p.y.toFixed(2)}) is not the mirror of (${r.x.toFixed(2)}, ${r.y.toFixed(2)})`);
+      }
+      await waitForDrawnCase(imageId, ISBI_LANDMARKS.length);
+      assert.equal(await page.getByLabel('Profile faces left').isChecked(), true);
+      await shot('09-facing-left');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the watch folder is set in the app; an image written there appears in the case list with landmarks', { timeout: SLOW }, async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-watched-'));
     try {
@@ -483,7 +565,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
       assert.equal(await page.locator('button.case').count(), before + 1);
       assert.doesNotMatch((await listed.textContent()) ?? '', /no landmarks/);
       await state.getByText(/1 imported/).waitFor({ timeout: 10_000 });
-      await shot('08-watch-folder');
+      await shot('10-watch-folder');
 
       await panel.getByRole('button', { name: 'Stop watching' }).click();
       await waitFor('the watch to stop', async () => (await state.getAttribute('data-watching')) === 'false');
@@ -521,7 +603,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
     const isbi = (await api('cases.list', {})).find((c) => c.fileName === '151.jpg')!;
     await ipc.locator(`button.case[data-image-id="${isbi.imageId}"]`).click();
     await waitForDrawnCase(isbi.imageId, ISBI_LANDMARKS.length + 1, ipc);
-    await ipc.screenshot({ path: path.join(ARTIFACTS, '09-electron-bridge.png') });
+    await ipc.screenshot({ path: path.join(ARTIFACTS, '11-electron-bridge.png') });
     await ipc.close();
   });
 
@@ -537,7 +619,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
       await p.getByTestId('file-input').setInputFiles(ISBI_IMAGE);
       await p.locator('.import-warnings li').getByText(/imported without landmarks/).waitFor({ timeout: 60_000 });
       await p.getByRole('button', { name: 'Detect landmarks' }).waitFor();
-      await p.screenshot({ path: path.join(ARTIFACTS, '10-model-failed.png') });
+      await p.screenshot({ path: path.join(ARTIFACTS, '12-model-failed.png') });
     } finally {
       await p.close();
       await broken.close();
