@@ -8,6 +8,7 @@ import { resolveLimits } from './limits.js';
 import { notAnImage, probeImage } from './probe.js';
 import { NO_SPACING, type DecodedImage, type ImportOptions } from './types.js';
 import { importDicom } from './dicom/import-dicom.js';
+import { describedHeader } from './dicom/header.js';
 import { importRaster } from './raster/import-raster.js';
 
 export { sniffFormat } from './sniff.js';
@@ -29,21 +30,7 @@ export async function importImage(filePath: string, opts: ImportOptions = {}): P
   try {
     if (format === 'dicom') {
       const r = await importDicom(bytes, opts, limits);
-      const h = r.header;
-      return {
-        ...common,
-        width: h.columns,
-        height: h.rows,
-        pixels: r.pixels,
-        window: r.window,
-        bitsStored: h.bitsStored,
-        photometric: h.photometric,
-        spacing: h.spacing,
-        metadata: h.metadata,
-        transferSyntax: h.transferSyntax,
-        frameCount: h.frameCount,
-        warnings: r.warnings,
-      };
+      return { ...common, ...describedHeader(r.header), pixels: r.pixels, window: r.window, warnings: r.warnings };
     }
     const r = await importRaster(bytes, format, opts, limits);
     return {

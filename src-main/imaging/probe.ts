@@ -8,7 +8,7 @@ import { describeStart } from './describe-bytes.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { NO_SPACING, type ImageProbe } from './types.js';
 import { parseDicomBytes, PIXEL_DATA_TAG } from './dicom/parse.js';
-import { readImageHeader } from './dicom/header.js';
+import { describedHeader, readImageHeader } from './dicom/header.js';
 import { readRasterHeader } from './raster/import-raster.js';
 
 const READ_STEPS = [64 * 1024, 1024 * 1024, 16 * 1024 * 1024];
@@ -37,17 +37,7 @@ export async function probeImage(filePath: string): Promise<ImageProbe> {
         // Elements come in tag order, so once Pixel Data is reached every header element was seen.
         if (!dataSet.elements[PIXEL_DATA_TAG] && !whole) throw new Error('header continues past the bytes read');
         const h = readImageHeader(dataSet, { headerOnly: !whole });
-        return {
-          ...base,
-          width: h.columns,
-          height: h.rows,
-          bitsStored: h.bitsStored,
-          photometric: h.photometric,
-          spacing: h.spacing,
-          metadata: h.metadata,
-          transferSyntax: h.transferSyntax,
-          frameCount: h.frameCount,
-        };
+        return { ...base, ...describedHeader(h) };
       }
       const h = await readRasterHeader(bytes, format);
       return { ...base, ...h, spacing: { ...NO_SPACING }, metadata: {} };

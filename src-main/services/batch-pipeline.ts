@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { AppErrorData } from '../../src-shared/errors.js';
 import { landmarksFromHeatmaps, needsFlip, type DetectedLandmark } from '../inference/detector.js';
 import { Letterbox } from '../inference/letterbox.js';
-import type { LoadedModel, ModelOutput } from '../inference/model.js';
+import type { LoadedModel } from '../inference/model.js';
 
 export type PipelineResult =
   | { path: string; ok: true; image: Record<string, unknown> & { width: number; height: number }; landmarks: DetectedLandmark[] }
@@ -62,34 +62,21 @@ export async function runBatchPipeline(model: LoadedModel, paths: string[], opts
   const flip = needsFlip(model.card, opts.facingLeft);
   let done = 0;
   let failed = 0;
-  // The next image's inference is queued before this one's heatmaps are decoded, so the model
-  // runs while the main thread turns heatmaps into landmarks.
-  let inFlight: { i: number; msg: any; heat: Promise<ModelOutput> } | null = null;
-  const finish = async () => {
-    if (!inFlight) return;
-    const { i, msg, heat } = inFlight;
-    inFlight = null;
-    const landmarks = landmarksFromHeatmaps(model.card, await heat, new Letterbox(msg.box.srcW, msg.box.srcH, iw, ih), flip);
-    done++;
-    await opts.onResult({ path: paths[i], ok: true, image: msg.image, landmarks });
-  };
   try {
     for (let i = 0; i < paths.length; i++) {
       if (opts.shouldStop?.()) break;
       const msg = await pending.shift()!;
       if (next < paths.length) pending.push(request(next++));
       if (!msg.ok) {
-        await finish(); // results keep the folder's order
         failed++;
         await opts.onResult({ path: paths[i], ok: false, error: msg.error });
         continue;
       }
-      const heat = model.run(msg.input, 1);
-      heat.catch(() => undefined); // awaited in finish(); a failure surfaces there
-      await finish(); // the previous image, while this one is in the model
-      inFlight = { i, msg, heat };
+      const out = await model.run(msg.input, 1);
+      const landmarks = landmarksFromHeatmaps(model.card, out, new Letterbox(msg.box.srcW, msg.box.srcH, iw, ih), flip);
+      done++;
+      await opts.onResult({ path: paths[i], ok: true, image: msg.image, landmarks });
     }
-    await finish();
   } finally {
     await worker.terminate();
   }

@@ -3,15 +3,13 @@
 // starts. The watching itself is watch.ts; this only decides which folder and reports how it goes.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ApiResponse } from '../../src-shared/api/contract.js';
+import type { WatchStatus } from '../../src-shared/api/contract.js';
 import { AppError, toAppError } from '../../src-shared/errors.js';
 import type { CaseStore } from '../db/store.js';
 import type { LoadedModel } from '../inference/model.js';
 import type { EventBus } from './events.js';
 import type { ImageLibrary } from './image-library.js';
 import { type FolderWatcher, type WatchOptions, watchFolder } from './watch.js';
-
-export type WatchStatus = ApiResponse<'watch.status'>;
 
 export interface WatchSettingDeps {
   store: CaseStore;

@@ -35,6 +35,21 @@ export interface DicomImageHeader {
   warnings: string[];
 }
 
+/** The header as an image description gives it (ImageProbe's DICOM-specific fields), the same
+ *  for a header-only probe and a full import. */
+export function describedHeader(h: DicomImageHeader) {
+  return {
+    width: h.columns,
+    height: h.rows,
+    bitsStored: h.bitsStored,
+    photometric: h.photometric,
+    spacing: h.spacing,
+    metadata: h.metadata,
+    transferSyntax: h.transferSyntax,
+    frameCount: h.frameCount,
+  };
+}
+
 const REQUIRED = [
   { tag: 'x00280010', name: 'Rows (0028,0010)', why: 'cannot determine image size' },
   { tag: 'x00280011', name: 'Columns (0028,0011)', why: 'cannot determine image size' },
