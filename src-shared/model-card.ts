@@ -24,6 +24,10 @@ export const ModelCardSchema = z.object({
     mean: z.number(),
     std: z.number().positive(),
     resize: z.literal('letterbox-area'),
+    /** JPEG files may instead be decoded at reduced scale in the DCT domain and resampled with
+     *  libvips' Lanczos-3 straight to the letterboxed size (src-main/imaging/raster/jpeg-reduced.ts);
+     *  set only for a model whose accuracy was measured that way (metrics.app_test1) */
+    jpeg_reduce: z.literal('dct-lanczos3').optional(),
     pad_value: z.number(),
     orientation: z.enum(['facing-right', 'facing-left']),
   }),
@@ -76,7 +80,12 @@ export const ModelCardSchema = z.object({
     reference: z.string().optional(),
   }),
   metrics: z
-    .object({ test1: z.object({ mean: Figures, senior: Figures, junior: Figures }) })
+    .object({
+      test1: z.object({ mean: Figures, senior: Figures, junior: Figures }),
+      /** test1 through the app's own reading and preprocessing (`medsapiens eval`), where that
+       *  differs from the reference above (input.jpeg_reduce) */
+      app_test1: z.object({ mean: Figures, senior: Figures, junior: Figures, how: z.string() }).optional(),
+    })
     .optional(),
   licence: z.string(),
 });

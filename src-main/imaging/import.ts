@@ -6,16 +6,30 @@ import { readWholeFile } from './read-file.js';
 import { sniffFormat } from './sniff.js';
 import { resolveLimits } from './limits.js';
 import { notAnImage, probeImage } from './probe.js';
-import { NO_SPACING, type DecodedImage, type ImportOptions } from './types.js';
+import { NO_SPACING, type DecodedImage, type ImportOptions, type ModelReadyImage } from './types.js';
 import { importDicom } from './dicom/import-dicom.js';
 import { describedHeader } from './dicom/header.js';
-import { importRaster } from './raster/import-raster.js';
+import { importRaster, type ReduceTo } from './raster/import-raster.js';
 
 export { sniffFormat } from './sniff.js';
 export { probeImage };
-export type { DecodedImage, DecodedImageMeta, ImageProbe, ImportOptions, ImageFormat } from './types.js';
+export type { DecodedImage, DecodedImageMeta, ImageProbe, ImportOptions, ImageFormat, ModelReadyImage, ReducedGrey } from './types.js';
+export type { ReduceTo } from './raster/import-raster.js';
 
 export async function importImage(filePath: string, opts: ImportOptions = {}): Promise<DecodedImage> {
+  return (await readImage(filePath, opts)) as DecodedImage;
+}
+
+/**
+ * For the model: like importImage, but a JPEG comes back only as a reduced copy of the size
+ * reduceTo asks for, where the decoder can produce one directly. Everything else (the checks,
+ * the description, the hash) is as importImage gives it.
+ */
+export async function importImageReduced(filePath: string, reduceTo: ReduceTo, opts: ImportOptions = {}): Promise<ModelReadyImage> {
+  return readImage(filePath, opts, reduceTo);
+}
+
+async function readImage(filePath: string, opts: ImportOptions, reduceTo?: ReduceTo): Promise<ModelReadyImage> {
   const limits = resolveLimits(opts.limits);
   const bytes = await readWholeFile(filePath, limits.maxFileBytes);
   const format = sniffFormat(bytes);
@@ -32,12 +46,11 @@ export async function importImage(filePath: string, opts: ImportOptions = {}): P
       const r = await importDicom(bytes, opts, limits);
       return { ...common, ...describedHeader(r.header), pixels: r.pixels, window: r.window, warnings: r.warnings };
     }
-    const r = await importRaster(bytes, format, opts, limits);
-    return {
+    const r = await importRaster(bytes, format, opts, limits, reduceTo);
+    const meta = {
       ...common,
       width: r.header.width,
       height: r.header.height,
-      pixels: r.pixels,
       window: r.window,
       bitsStored: r.header.bitsStored,
       photometric: r.header.photometric,
@@ -46,6 +59,7 @@ export async function importImage(filePath: string, opts: ImportOptions = {}): P
       frameCount: r.header.frameCount,
       warnings: r.warnings,
     };
+    return r.reduced ? { ...meta, reduced: r.reduced } : { ...meta, pixels: r.pixels };
   } catch (e) {
     if (e instanceof AppError) {
       // The detail names the file, so a logged error stands on its own.

@@ -95,6 +95,18 @@ export interface DecodedImage extends DecodedImageMeta {
   pixels: Uint8Array;
 }
 
+/** A smaller grey image resampled from the source region [0, span.width) x [0, span.height). */
+export interface ReducedGrey {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+  span: { width: number; height: number };
+}
+
+/** An image as the model path reads it: full-size pixels, or only a reduced copy when the
+ *  decoder could produce one directly (see raster/jpeg-reduced.ts). */
+export type ModelReadyImage = DecodedImageMeta & ({ pixels: Uint8Array; reduced?: undefined } | { pixels?: undefined; reduced: ReducedGrey });
+
 export interface ImportOptions {
   /** A multi-frame DICOM or multi-page TIFF: import frame 0 (default) or refuse. */
   multiFrame?: 'first' | 'refuse';

@@ -4,12 +4,10 @@ import type { ModelCard } from '../../src-shared/model-card.js';
 import { decodeHeatmaps } from './codec.js';
 import { Letterbox } from './letterbox.js';
 import type { LoadedModel, ModelOutput } from './model.js';
+import type { ReducedGrey } from '../imaging/types.js';
 
-export interface GreyImage {
-  width: number;
-  height: number;
-  pixels: Uint8Array;
-}
+/** Full-size grey pixels, or only a reduced copy made by the decoder (read-for-model.ts). */
+export type GreyImage = { width: number; height: number } & ({ pixels: Uint8Array; reduced?: undefined } | { pixels?: undefined; reduced: ReducedGrey });
 
 export interface Spacing {
   rowMm: number;
@@ -32,10 +30,17 @@ export interface Detection {
 
 export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { input: Float32Array; box: Letterbox } {
   const { width: W, height: H, scale, mean, std } = card.input;
-  const box = new Letterbox(img.width, img.height, W, H);
-  let pixels = img.pixels;
-  if (flip) pixels = mirror(img);
-  const resized = box.apply(pixels);
+  let box = new Letterbox(img.width, img.height, W, H);
+  let resized: Float32Array;
+  if (img.reduced) {
+    const r = img.reduced;
+    if (r.width !== box.resizedW || r.height !== box.resizedH) throw new Error(`reduced image is ${r.width} x ${r.height}, the letterbox needs ${box.resizedW} x ${box.resizedH}`);
+    // mirrored, the reduced copy covers the other end of the mirrored source
+    box = new Letterbox(img.width, img.height, W, H, { x0: flip ? img.width - r.span.width : 0, width: r.span.width, height: r.span.height });
+    resized = pad(flip ? mirror(r.pixels, r.width, r.height) : r.pixels, box);
+  } else {
+    resized = box.apply(flip ? mirror(img.pixels, img.width, img.height) : img.pixels);
+  }
   const input = new Float32Array(resized.length);
   // Python: (img / 255.0) in float64, then float32; scale is 1/255 in the card
   const inv = 1 / scale;
@@ -44,11 +49,21 @@ export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { in
   return { input, box };
 }
 
-function mirror(img: GreyImage): Uint8Array {
-  const out = new Uint8Array(img.pixels.length);
-  for (let y = 0; y < img.height; y++) {
-    const row = y * img.width;
-    for (let x = 0; x < img.width; x++) out[row + x] = img.pixels[row + img.width - 1 - x];
+/** An image already at the letterbox's resized size, placed in the zero-padded input. */
+function pad(pixels: Uint8Array, box: Letterbox): Float32Array {
+  const out = new Float32Array(box.dstW * box.dstH);
+  for (let y = 0; y < box.resizedH; y++) {
+    const o = (y + box.offsetY) * box.dstW + box.offsetX;
+    for (let x = 0; x < box.resizedW; x++) out[o + x] = pixels[y * box.resizedW + x];
+  }
+  return out;
+}
+
+function mirror(pixels: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(pixels.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = pixels[row + width - 1 - x];
   }
   return out;
 }

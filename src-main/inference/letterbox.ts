@@ -6,19 +6,30 @@ export interface Point {
   y: number;
 }
 
+/** The source region a resized image was made from, where that is not the whole image: a
+ *  reduced JPEG decode covers [x0, x0 + width) x [0, height) (x0 > 0 once mirrored). */
+export interface Span {
+  x0: number;
+  width: number;
+  height: number;
+}
+
 export class Letterbox {
   readonly scale: number;
   readonly resizedW: number;
   readonly resizedH: number;
   readonly offsetX: number;
   readonly offsetY: number;
+  readonly span: Span;
 
   constructor(
     readonly srcW: number,
     readonly srcH: number,
     readonly dstW: number,
     readonly dstH: number,
+    span?: Span,
   ) {
+    this.span = span ?? { x0: 0, width: srcW, height: srcH };
     this.scale = Math.min(dstW / srcW, dstH / srcH);
     this.resizedW = Math.max(1, Math.min(dstW, Math.floor(srcW * this.scale + 0.5)));
     this.resizedH = Math.max(1, Math.min(dstH, Math.floor(srcH * this.scale + 0.5)));
@@ -27,16 +38,18 @@ export class Letterbox {
   }
 
   toInput(p: Point): Point {
+    const { x0, width, height } = this.span;
     return {
-      x: ((p.x + 0.5) * this.resizedW) / this.srcW - 0.5 + this.offsetX,
-      y: ((p.y + 0.5) * this.resizedH) / this.srcH - 0.5 + this.offsetY,
+      x: ((p.x - x0 + 0.5) * this.resizedW) / width - 0.5 + this.offsetX,
+      y: ((p.y + 0.5) * this.resizedH) / height - 0.5 + this.offsetY,
     };
   }
 
   toSource(p: Point): Point {
+    const { x0, width, height } = this.span;
     return {
-      x: ((p.x - this.offsetX + 0.5) * this.srcW) / this.resizedW - 0.5,
-      y: ((p.y - this.offsetY + 0.5) * this.srcH) / this.resizedH - 0.5,
+      x: x0 + ((p.x - this.offsetX + 0.5) * width) / this.resizedW - 0.5,
+      y: ((p.y - this.offsetY + 0.5) * height) / this.resizedH - 0.5,
     };
   }
 

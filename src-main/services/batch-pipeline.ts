@@ -73,7 +73,7 @@ export async function runBatchPipeline(model: LoadedModel, paths: string[], opts
         continue;
       }
       const out = await model.run(msg.input, 1);
-      const landmarks = landmarksFromHeatmaps(model.card, out, new Letterbox(msg.box.srcW, msg.box.srcH, iw, ih), flip);
+      const landmarks = landmarksFromHeatmaps(model.card, out, new Letterbox(msg.box.srcW, msg.box.srcH, iw, ih, msg.box.span), flip);
       done++;
       await opts.onResult({ path: paths[i], ok: true, image: msg.image, landmarks });
     }

@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { importImage } from '../imaging/import.js';
 import { detect } from '../inference/detector.js';
+import { readForModel } from '../inference/read-for-model.js';
 import { describeProvider, loadModel, type LoadedModel } from '../inference/model.js';
 import { projectRoot, sharedDataDir } from '../util/paths.js';
 import { runBatchPipeline } from './batch-pipeline.js';
@@ -41,7 +41,7 @@ async function timeFile(model: LoadedModel, file: string, runs: number, store: C
   let imageId: number | null = null;
   for (let i = 0; i < runs + 2; i++) {
     const t0 = performance.now();
-    const img = await importImage(file);
+    const img = await readForModel(file, model.card);
     const t1 = performance.now();
     // the app's own detection path; it times its preprocess / inference / decoding stages itself
     const det = await detect(model, img);

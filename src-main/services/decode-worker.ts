@@ -2,18 +2,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ModelCard } from '../../src-shared/model-card.js';
 import { toAppError } from '../../src-shared/errors.js';
-import { importImage } from '../imaging/import.js';
+import { readForModel } from '../inference/read-for-model.js';
 import { needsFlip, preprocess } from '../inference/detector.js';
 
 const card = (workerData as { card: ModelCard }).card;
 
 parentPort!.on('message', async (msg: { id: number; path: string; facingLeft?: boolean }) => {
   try {
-    const img = await importImage(msg.path);
+    const img = await readForModel(msg.path, card);
     const { input, box } = preprocess(img, card, needsFlip(card, msg.facingLeft));
-    const { pixels: _pixels, ...meta } = img;
+    const { pixels: _pixels, reduced: _reduced, ...meta } = img;
     parentPort!.postMessage(
-      { id: msg.id, ok: true, input, box: { srcW: box.srcW, srcH: box.srcH }, image: meta },
+      { id: msg.id, ok: true, input, box: { srcW: box.srcW, srcH: box.srcH, span: box.span }, image: meta },
       [input.buffer as ArrayBuffer],
     );
   } catch (e) {

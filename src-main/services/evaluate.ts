@@ -1,7 +1,7 @@
 // Accuracy on a dataset in the ISBI layout, through the same import, preprocessing and decoding
 // the app uses for a patient's image.
 import { summarise, summarisePerLandmark, radialErrorMm, type LandmarkSummary, type Summary } from '../../src-shared/metrics.js';
-import { importImage } from '../imaging/import.js';
+import { readForModel } from '../inference/read-for-model.js';
 import { detect } from '../inference/detector.js';
 import type { LoadedModel } from '../inference/model.js';
 import { imagePath, ISBI_MM_PER_PIXEL, readAnnotations, readSplit, type GroundTruth } from './isbi-dataset.js';
@@ -42,7 +42,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
   for (const [i, id] of ids.entries()) {
     const ref = gt.get(id);
     if (!ref) throw new Error(`no ${opts.gt} annotation for image ${id}`);
-    const img = await importImage(imagePath(opts.root, id));
+    const img = await readForModel(imagePath(opts.root, id), model.card);
     const det = await detect(model, img);
     const row = det.landmarks.map((p, k) => radialErrorMm(p, ref[k], ISBI_MM_PER_PIXEL));
     errors.push(row);

@@ -8,6 +8,7 @@ import { AppError, toAppError } from '../../src-shared/errors.js';
 import type { CaseStore } from '../db/store.js';
 import { detect } from '../inference/detector.js';
 import { describeProvider, type LoadedModel } from '../inference/model.js';
+import { readForModel } from '../inference/read-for-model.js';
 import { caseDetailView, caseSummaryView, landmarkSetView } from './case-views.js';
 import { etaSeconds, type EventBus } from './events.js';
 import type { ImageLibrary } from './image-library.js';
@@ -120,8 +121,9 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     },
     async 'landmarks.detect'(req) {
       const c = store.getCase(req.imageId);
-      const img = await d.library.load(c.image.sha256, c.image.sourcePath);
       const model = await d.model();
+      // read as the import read it, so detecting again on the same file gives the same points
+      const img = await readForModel(d.library.pathFor(c.image.sha256, c.image.sourcePath), model.card);
       const det = await detect(model, img, { facingLeft: c.image.orientation === 'facing-left' });
       return landmarkSetView(store.saveModelLandmarks(req.imageId, model.card.name, model.card.version, modelPoints(det.landmarks)));
     },

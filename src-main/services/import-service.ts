@@ -3,9 +3,10 @@
 import { isoDate, type ImportImageInput } from '../db/inputs.js';
 import type { CaseStore } from '../db/store.js';
 import { importImage } from '../imaging/import.js';
-import type { DecodedImage, DecodedImageMeta } from '../imaging/types.js';
+import type { DecodedImageMeta } from '../imaging/types.js';
 import { detect, type DetectedLandmark } from '../inference/detector.js';
 import type { LoadedModel } from '../inference/model.js';
+import { readForModel } from '../inference/read-for-model.js';
 import type { ImageLibrary } from './image-library.js';
 
 // the database's vocabulary; magnification-corrected imager spacing is still imager spacing
@@ -43,7 +44,7 @@ export interface ImportOutcome {
   imageId: number;
   duplicate: boolean;
   setId: number | null;
-  image: DecodedImage;
+  image: DecodedImageMeta;
 }
 
 export async function importFile(
@@ -51,14 +52,15 @@ export async function importFile(
   deps: { store: CaseStore; library: ImageLibrary; model?: () => Promise<LoadedModel> },
   opts: { detect: boolean; displayPath?: string },
 ): Promise<ImportOutcome> {
-  const img = await importImage(file);
+  const model = opts.detect && deps.model ? await deps.model() : undefined;
+  // the viewer decodes its own full-size copy later; the import only needs what the model reads
+  const img = model ? await readForModel(file, model.card) : await importImage(file);
   const kept = deps.library.keep(file, img.sha256);
   const record = imageRecord({ ...img, sourcePath: opts.displayPath ?? img.sourcePath }, kept);
-  if (!opts.detect || !deps.model) {
+  if (!model) {
     const r = deps.store.importImageRecord(record);
     return { imageId: r.image.id, duplicate: !r.created, setId: null, image: img };
   }
-  const model = await deps.model();
   const det = await detect(model, img, {});
   const r = deps.store.importWithLandmarks({ image: record, model: model.card.name, version: model.card.version, points: modelPoints(det.landmarks) });
   return { imageId: r.image.id, duplicate: !r.created, setId: r.landmarks.set.id, image: img };

@@ -60,7 +60,6 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
   let page: Page;
   const pageErrors: string[] = [];
   const figures: Record<string, unknown> = {};
-  let modelOutput151: LandmarkPoint[] | null = null;
 
   async function api<N extends ApiName>(name: N, req: ApiRequest<N>): Promise<ApiResponse<N>> {
     const res = await fetch(`${srv.server.url}/api/${name}`, {
@@ -478,7 +477,6 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
       return d.landmarks!.points.every((p) => p.source === 'model') && d;
     });
     assert.equal(restored.landmarks!.points.length, ISBI_LANDMARKS.length);
-    modelOutput151 = restored.landmarks!.points;
     await waitForDrawnCase(isbi.imageId, ISBI_LANDMARKS.length);
     await shot('08-history-restored');
 
@@ -505,15 +503,19 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
   });
 
   test('a profile facing left is traced on the image turned around: the landmarks mirror those of the original', { timeout: SLOW }, async () => {
-    // 151.jpg mirrored, saved losslessly: turned back, the model sees exactly the original pixels
+    // 151.jpg saved losslessly as it is and mirrored: turned back, the model sees exactly the
+    // original pixels. (Both PNG: a JPEG is read at reduced scale in blocks anchored at its left
+    // edge, which mirroring does not preserve; reduced-jpeg.test.ts covers that path facing left.)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-mirrored-'));
     const mirrored = path.join(dir, 'facing-left.png');
+    const plain = path.join(dir, 'facing-right.png');
     const sharp = (await import('sharp')).default;
     await sharp(ISBI_IMAGE).flop().png().toFile(mirrored);
+    await sharp(ISBI_IMAGE).png().toFile(plain);
     try {
-      // the model's own output for the original, as the history test restored it
-      assert.ok(modelOutput151, 'the history test ran first');
-      const reference = modelOutput151;
+      const [imported] = await api('images.importPaths', { paths: [plain], detect: true });
+      assert.ok(imported.ok, 'the unmirrored copy imports');
+      const reference = (await api('cases.get', { imageId: imported.imageId! })).landmarks!.points;
       await page.getByTestId('file-input').setInputFiles(mirrored);
       const imageId = await waitFor('the mirrored image open', async () => (await api('cases.list', {})).find((c) => c.fileName === 'facing-left.png')?.imageId);
       const first = await waitForDrawnCase(imageId, ISBI_LANDMARKS.length);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
-import { importImage, probeImage, type ImportOptions } from '../../src-main/imaging/import.js';
+import { importImage, importImageReduced, probeImage, type ImportOptions, type ReduceTo } from '../../src-main/imaging/import.js';
 import type { ErrorCode } from '../../src-shared/errors.js';
 import { dicomFile, fixture, ISBI_DIR, tempDir } from './helpers/paths.js';
 import { expectAppError } from './helpers/expect-error.js';
@@ -164,7 +164,10 @@ before(async () => {
   add('PNG truncated at 60%', 'corrupt', () => file('cut.png', png.subarray(0, Math.floor(png.length * 0.6))));
 });
 
-test('every bad input gives its typed error, from import and from probe', async () => {
+// what the model path asks of a JPEG: a copy about 4.7 times smaller, decoded at reduced scale
+const reduceTo: ReduceTo = (w, h) => ({ width: Math.max(1, Math.round(w / 4.7)), height: Math.max(1, Math.round(h / 4.7)) });
+
+test('every bad input gives its typed error, from import, from the model path and from probe', async () => {
   const rows: string[] = [];
   for (const c of cases) {
     const p = c.path();
@@ -173,6 +176,9 @@ test('every bad input gives its typed error, from import and from probe', async 
       throw new Error(`${c.name}: ${err.message}`);
     });
     const ms = performance.now() - t0;
+    await expectAppError(importImageReduced(p, reduceTo, c.opts), c.code, c.message).catch((err: Error) => {
+      throw new Error(`${c.name} (model path): ${err.message}`);
+    });
     rows.push(`${c.code.padEnd(16)} ${ms.toFixed(0).padStart(5)} ms  ${c.name}: ${e.message}`);
     assert.ok(ms < 3000, `${c.name} took ${ms.toFixed(0)} ms`);
     // Probing must never crash either: it may succeed (a header can be fine while pixels are not).

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { toAppError } from '../../../src-shared/errors.js';
-import { importImage } from '../../imaging/import.js';
+import { readForModel } from '../../inference/read-for-model.js';
 import { detect } from '../../inference/detector.js';
 import { describeProvider, loadModel } from '../../inference/model.js';
 import { formatFromPath, info, toCsv, writeResult } from '../output.js';
@@ -20,7 +20,7 @@ export function registerDetect(program: Command): void {
       let failed = 0;
       for (const file of files) {
         try {
-          const img = await importImage(file);
+          const img = await readForModel(file, model.card);
           const spacing = img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
           const det = await detect(model, img, { spacing, facingLeft: opts.facingLeft });
           results.push({

@@ -3,7 +3,8 @@
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/errors.js';
 import { checkDimensions } from '../limits.js';
-import type { ImageFormat, ImportOptions, SizeLimits, WindowUsed } from '../types.js';
+import type { ImageFormat, ImportOptions, ReducedGrey, SizeLimits, WindowUsed } from '../types.js';
+import { decodeJpegReduced } from './jpeg-reduced.js';
 import { renderGrey } from '../window.js';
 import { decodeBmp, readBmpHeader } from './bmp.js';
 import { readPngHeader } from './png-header.js';
@@ -19,14 +20,18 @@ export interface RasterHeader {
   /** In DICOM's vocabulary, so both kinds of input read the same. */
   photometric: string;
   frameCount: number;
+  /** EXIF orientation, 1 (as stored) where the file has none */
+  exifOrientation: number;
 }
 
-export interface RasterImport {
+export type RasterImport = {
   header: RasterHeader;
-  pixels: Uint8Array;
   window: WindowUsed;
   warnings: string[];
-}
+} & ({ pixels: Uint8Array; reduced?: undefined } | { pixels?: undefined; reduced: ReducedGrey });
+
+/** The size a reduced decode should have for an image of width x height, if one is wanted. */
+export type ReduceTo = (width: number, height: number) => { width: number; height: number } | undefined;
 
 const NAMES: Record<RasterFormat, string> = { png: 'PNG', jpeg: 'JPEG', tiff: 'TIFF', bmp: 'BMP' };
 
@@ -67,12 +72,12 @@ export function declaredSize(bytes: Uint8Array, format: RasterFormat): { width: 
 export async function readRasterHeader(bytes: Uint8Array, format: RasterFormat): Promise<RasterHeader> {
   if (format === 'bmp') {
     const h = readBmpHeader(bytes);
-    return { width: h.width, height: h.height, bitsStored: 8, photometric: h.bitsPerPixel <= 8 ? 'MONOCHROME2' : 'RGB', frameCount: 1 };
+    return { width: h.width, height: h.height, bitsStored: 8, photometric: h.bitsPerPixel <= 8 ? 'MONOCHROME2' : 'RGB', frameCount: 1, exifOrientation: 1 };
   }
   if (format === 'png') {
     const h = readPngHeader(bytes);
     const grey = h.colourType === 0 || h.colourType === 4;
-    return { width: h.width, height: h.height, bitsStored: h.bitDepth === 16 ? 16 : 8, photometric: grey ? 'MONOCHROME2' : 'RGB', frameCount: 1 };
+    return { width: h.width, height: h.height, bitsStored: h.bitDepth === 16 ? 16 : 8, photometric: grey ? 'MONOCHROME2' : 'RGB', frameCount: 1, exifOrientation: 1 };
   }
   let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
@@ -90,6 +95,7 @@ export async function readRasterHeader(bytes: Uint8Array, format: RasterFormat):
     bitsStored: meta.depth === 'ushort' || meta.depth === 'short' ? 16 : 8,
     photometric: photometricOf(meta.space, meta.channels),
     frameCount: meta.pages && meta.pages > 1 ? meta.pages : 1,
+    exifOrientation: meta.orientation ?? 1,
   };
 }
 
@@ -132,6 +138,7 @@ export async function importRaster(
   format: RasterFormat,
   opts: ImportOptions,
   limits: SizeLimits,
+  reduceTo?: ReduceTo,
 ): Promise<RasterImport> {
   const declared = declaredSize(bytes, format);
   if (declared) checkDimensions(declared.width, declared.height, limits, `${NAMES[format]} image`);
@@ -152,6 +159,16 @@ export async function importRaster(
   if (format === 'bmp') {
     const pixels = decodeBmp(bytes, readBmpHeader(bytes));
     return { header, pixels, window: { centre: 128, width: 256, source: 'none' }, warnings };
+  }
+  const target = format === 'jpeg' ? reduceTo?.(header.width, header.height) : undefined;
+  if (target) {
+    let reduced: ReducedGrey | undefined;
+    try {
+      reduced = await decodeJpegReduced(bytes, header, target.width, target.height, limits);
+    } catch (e) {
+      throw sharpFailure(e, format);
+    }
+    if (reduced) return { header, reduced, window: { centre: 128, width: 256, source: 'none' }, warnings };
   }
   const decoded = await decodeWithSharp(bytes, format, header, limits);
   if (decoded.width !== header.width || decoded.height !== header.height) {
