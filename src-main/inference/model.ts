@@ -28,6 +28,7 @@ export interface ModelOutput {
 
 export interface LoadedModel {
   card: ModelCard;
+  cardPath: string;
   onnxPath: string;
   provider: ProviderChoice;
   run(input: Float32Array, batch: number): Promise<ModelOutput>;
@@ -127,6 +128,7 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
   let queue: Promise<unknown> = Promise.resolve();
   return {
     card,
+    cardPath,
     onnxPath,
     provider,
     run(input: Float32Array, batch: number) {

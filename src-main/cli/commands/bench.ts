@@ -25,7 +25,13 @@ export function registerBench(program: Command): void {
             `overhead ${f.overhead_over_bare_inference_pct.toFixed(0)} % (${f.engine_overhead_pct.toFixed(0)} % without file decoding)`,
         );
       }
-      if (r.batch) info(`bench: batch ${(r.batch.images_per_second as number).toFixed(1)} img/s = ${(r.batch.vs_bare_inference_pct as number).toFixed(0)} % of bare inference`);
+      if (r.batch) {
+        const b = r.batch as Record<string, number>;
+        info(
+          `bench: batch ${b.images_per_second.toFixed(1)} img/s with ${b.workers} workers = ${b.vs_bare_inference_pct.toFixed(0)} % of bare inference in one session ` +
+            `(${b.bare_inference_images_per_second.toFixed(1)} img/s), ${b.vs_pooled_bare_inference_pct.toFixed(0)} % of bare inference in the pool (${b.pooled_bare_inference_images_per_second.toFixed(1)} img/s)`,
+        );
+      }
       if (opts.json) writeResult(text, opts.json);
       else process.stdout.write(text);
     });

@@ -1,6 +1,6 @@
 // Development only (running from sources with tsx): registers tsx in the worker, then loads the
-// TypeScript worker. The compiled app uses decode-worker.js directly.
+// TypeScript worker. The compiled app uses detect-worker.js directly.
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./decode-worker.ts');
+await import('./detect-worker.ts');
