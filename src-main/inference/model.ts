@@ -93,7 +93,7 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     // Idle intra-op threads would otherwise spin after each run and take the cores that the
-    // decode worker and the UI need; it costs ~3 ms a run and gains ~15 % batch throughput.
+    // batch's detect workers and the UI need; it costs ~3 ms a run.
     extra: { session: { 'intra_op.allow_spinning': '0' } },
   };
   const candidates: ProviderName[] = wanted === 'auto' ? [...gpuProvidersFor(process.platform), 'cpu'] : [wanted];

@@ -3,7 +3,7 @@
 import type { AppErrorData } from '../../src-shared/errors.js';
 import type { DetectedLandmark } from '../inference/detector.js';
 import type { LoadedModel } from '../inference/model.js';
-import { startDetectPool, type DetectPool, type DetectReply } from './detect-pool.js';
+import { defaultPoolSize, startDetectPool, type DetectPool, type DetectReply } from './detect-pool.js';
 
 export type PipelineResult =
   | { path: string; ok: true; image: Record<string, unknown> & { width: number; height: number }; landmarks: DetectedLandmark[] }
@@ -20,7 +20,8 @@ export interface PipelineOptions {
 }
 
 export async function runBatchPipeline(model: LoadedModel, paths: string[], opts: PipelineOptions): Promise<{ done: number; failed: number }> {
-  const pool = opts.pool ?? (await startDetectPool(model, opts.workers));
+  // a watch folder often hands over one file at a time: no more sessions than files
+  const pool = opts.pool ?? (await startDetectPool(model, opts.workers ?? Math.max(1, Math.min(paths.length, defaultPoolSize(model)))));
   // enough requests ahead to keep every worker busy while results are written in order
   const ahead = pool.size * 4;
   const pending: Promise<DetectReply>[] = [];

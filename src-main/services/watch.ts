@@ -299,14 +299,14 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
         },
       });
     } catch (e) {
-      // the decode worker could not start (a broken install): nothing a file did; give up
+      // a detect worker could not start (a broken install): nothing a file did; give up
       if (/^ERR_/.test(String((e as { code?: unknown }).code ?? ''))) throw new AppError('internal', `the image decoder cannot run: ${(e as Error).message}`);
       // it died on some file (a decoder crash): the unanswered files go again one at a time, so
       // that only the file that crashes it alone is charged an attempt
       const err = toAppError(e);
-      log(`the decoder stopped: ${err.message}`);
+      log(`a detect worker stopped: ${err.message}`);
       const unanswered = files.filter((f) => !answered.has(f) && waiting.has(f));
-      if (unanswered.length === 1) attemptFailed(unanswered[0], waiting.get(unanswered[0])!, { code: 'internal', message: `the decoder stopped on this file: ${err.message}` });
+      if (unanswered.length === 1) attemptFailed(unanswered[0], waiting.get(unanswered[0])!, { code: 'internal', message: `a detect worker stopped on this file: ${err.message}` });
       else for (const f of unanswered) waiting.get(f)!.alone = true;
     } finally {
       for (const f of files) {

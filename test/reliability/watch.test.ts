@@ -138,7 +138,7 @@ test('watch: slow writers, new subfolders and bad files; each good file imported
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-// the compiled services, as the app runs them (the batch pipeline's decode worker is compiled JS)
+// the compiled services, as the app runs them (the batch pipeline's detect workers are compiled JS)
 const dist = (p: string) => pathToFileURL(path.join(projectRoot(), 'dist', p)).href;
 
 test('watchFolder without change notification (rescans only), database and library inside the watched folder', async () => {
