@@ -2,6 +2,8 @@
 // a clinician or auditor needs to trust it. Written by training/export.py, validated at load.
 import { z } from 'zod';
 
+export const REDUCED_DECODES = ['jpeg-dct-lanczos3', 'jpeg2000-lowpass-area'] as const;
+
 const Sdr = z.record(z.string(), z.number());
 const Figures = z.object({ n_images: z.number().int(), mre_mm: z.number(), sd_mm: z.number(), sdr: Sdr });
 
@@ -24,10 +26,13 @@ export const ModelCardSchema = z.object({
     mean: z.number(),
     std: z.number().positive(),
     resize: z.literal('letterbox-area'),
-    /** JPEG files may instead be decoded at reduced scale in the DCT domain and resampled with
-     *  libvips' Lanczos-3 straight to the letterboxed size (src-main/imaging/raster/jpeg-reduced.ts);
-     *  set only for a model whose accuracy was measured that way (metrics.app_test1) */
-    jpeg_reduce: z.literal('dct-lanczos3').optional(),
+    /** cheaper reads the app may use instead of a full decode and area averaging, each listed only
+     *  for a model whose accuracy was measured with it (metrics.app_test1*):
+     *  'jpeg-dct-lanczos3': a JPEG decoded at reduced scale in the DCT domain and resampled by
+     *  libvips' Lanczos-3 straight to the letterbox size (src-main/imaging/raster/jpeg-reduced.ts);
+     *  'jpeg2000-lowpass-area': a JPEG 2000 DICOM decoded only down to the wavelet low-pass band
+     *  at least as large as the letterbox, then area averaged (src-main/imaging/dicom/import-dicom.ts) */
+    reduced_decode: z.array(z.enum(REDUCED_DECODES)).optional(),
     pad_value: z.number(),
     orientation: z.enum(['facing-right', 'facing-left']),
   }),
@@ -83,8 +88,10 @@ export const ModelCardSchema = z.object({
     .object({
       test1: z.object({ mean: Figures, senior: Figures, junior: Figures }),
       /** test1 through the app's own reading and preprocessing (`medsapiens eval`), where that
-       *  differs from the reference above (input.jpeg_reduce) */
+       *  differs from the reference above (input.reduced_decode) */
       app_test1: z.object({ mean: Figures, senior: Figures, junior: Figures, how: z.string() }).optional(),
+      /** test1 re-encoded as lossless JPEG 2000 DICOMs, read by the app (input.reduced_decode) */
+      app_test1_jpeg2000: z.object({ mean: Figures, full_decode_mean: Figures, how: z.string() }).optional(),
     })
     .optional(),
   licence: z.string(),

@@ -21,9 +21,10 @@ export async function importImage(filePath: string, opts: ImportOptions = {}): P
 }
 
 /**
- * For the model: like importImage, but a JPEG comes back only as a reduced copy of the size
- * reduceTo asks for, where the decoder can produce one directly. Everything else (the checks,
- * the description, the hash) is as importImage gives it.
+ * For the model: like importImage, but a JPEG or a JPEG 2000 DICOM comes back only as a reduced
+ * copy of the size reduceTo asks for, where its decoder can produce one cheaply. Everything else
+ * (the checks, the description, the hash) is as importImage gives it, except that a window
+ * taken from the image's own percentiles is taken from the reduced copy's.
  */
 export async function importImageReduced(filePath: string, reduceTo: ReduceTo, opts: ImportOptions = {}): Promise<ModelReadyImage> {
   return readImage(filePath, opts, reduceTo);
@@ -43,8 +44,9 @@ async function readImage(filePath: string, opts: ImportOptions, reduceTo?: Reduc
 
   try {
     if (format === 'dicom') {
-      const r = await importDicom(bytes, opts, limits);
-      return { ...common, ...describedHeader(r.header), pixels: r.pixels, window: r.window, warnings: r.warnings };
+      const r = await importDicom(bytes, opts, limits, reduceTo);
+      const meta = { ...common, ...describedHeader(r.header), window: r.window, warnings: r.warnings };
+      return r.reduced ? { ...meta, reduced: r.reduced } : { ...meta, pixels: r.pixels };
     }
     const r = await importRaster(bytes, format, opts, limits, reduceTo);
     const meta = {

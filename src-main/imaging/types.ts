@@ -95,12 +95,13 @@ export interface DecodedImage extends DecodedImageMeta {
   pixels: Uint8Array;
 }
 
-/** A smaller grey image resampled from the source region [0, span.width) x [0, span.height). */
+/** A smaller grey image (0..255) resampled from the source region [x0, x0 + width) x
+ *  [y0, y0 + height) of its span: pixel i's centre lies at x0 + (i + 0.5) * width / w - 0.5. */
 export interface ReducedGrey {
   width: number;
   height: number;
-  pixels: Uint8Array;
-  span: { width: number; height: number };
+  pixels: Uint8Array | Float32Array;
+  span: { x0: number; y0: number; width: number; height: number };
 }
 
 /** An image as the model path reads it: full-size pixels, or only a reduced copy when the

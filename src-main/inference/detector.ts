@@ -35,8 +35,9 @@ export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { in
   if (img.reduced) {
     const r = img.reduced;
     if (r.width !== box.resizedW || r.height !== box.resizedH) throw new Error(`reduced image is ${r.width} x ${r.height}, the letterbox needs ${box.resizedW} x ${box.resizedH}`);
-    // mirrored, the reduced copy covers the other end of the mirrored source
-    box = new Letterbox(img.width, img.height, W, H, { x0: flip ? img.width - r.span.width : 0, width: r.span.width, height: r.span.height });
+    // mirrored, the reduced copy's span is mirrored too
+    const x0 = flip ? img.width - (r.span.x0 + r.span.width) : r.span.x0;
+    box = new Letterbox(img.width, img.height, W, H, { ...r.span, x0 });
     resized = pad(flip ? mirror(r.pixels, r.width, r.height) : r.pixels, box);
   } else {
     resized = box.apply(flip ? mirror(img.pixels, img.width, img.height) : img.pixels);
@@ -50,7 +51,7 @@ export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { in
 }
 
 /** An image already at the letterbox's resized size, placed in the zero-padded input. */
-function pad(pixels: Uint8Array, box: Letterbox): Float32Array {
+function pad(pixels: Uint8Array | Float32Array, box: Letterbox): Float32Array {
   const out = new Float32Array(box.dstW * box.dstH);
   for (let y = 0; y < box.resizedH; y++) {
     const o = (y + box.offsetY) * box.dstW + box.offsetX;
@@ -59,8 +60,8 @@ function pad(pixels: Uint8Array, box: Letterbox): Float32Array {
   return out;
 }
 
-function mirror(pixels: Uint8Array, width: number, height: number): Uint8Array {
-  const out = new Uint8Array(pixels.length);
+function mirror<T extends Uint8Array | Float32Array>(pixels: T, width: number, height: number): T {
+  const out = new (pixels.constructor as new (n: number) => T)(pixels.length);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) out[row + x] = pixels[row + width - 1 - x];

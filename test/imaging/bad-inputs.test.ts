@@ -13,6 +13,7 @@ import type { ErrorCode } from '../../src-shared/errors.js';
 import { dicomFile, fixture, ISBI_DIR, tempDir } from './helpers/paths.js';
 import { expectAppError } from './helpers/expect-error.js';
 import { greyImageElements, withoutTag, writeDicom, TS } from './helpers/dicom-writer.js';
+import { encodeJ2k } from './helpers/j2k-dicom.js';
 
 const dir = tempDir('bad');
 const file = (name: string, bytes: Uint8Array | string) => {
@@ -162,9 +163,16 @@ before(async () => {
   add(`${small.length}-byte PNG (20 x 20)`, 'too_small', () => file('1kb.png', small), /20 x 20 pixels/);
   const png = await sharp(isbi).resize(400).png().toBuffer();
   add('PNG truncated at 60%', 'corrupt', () => file('cut.png', png.subarray(0, Math.floor(png.length * 0.6))));
+  // a well-formed DICOM around a JPEG 2000 codestream that stops halfway
+  const grey = await sharp(isbi).resize(1000).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const codestream = await encodeJ2k(new Uint8Array(grey.data), grey.info.width, grey.info.height);
+  const half = codestream.subarray(0, (codestream.length >> 1) & ~1);
+  const elements = greyImageElements({ rows: grey.info.height, columns: grey.info.width, bitsAllocated: 8 });
+  add('JPEG 2000 codestream cut in half inside a whole DICOM', 'corrupt', () => file('j2k-half.dcm', writeDicom(elements, { transferSyntax: TS.j2kLossless, encapsulated: { fragments: [half] } })));
 });
 
-// what the model path asks of a JPEG: a copy about 4.7 times smaller, decoded at reduced scale
+// what the model path asks of a JPEG or a JPEG 2000 DICOM: a copy about 4.7 times smaller, decoded
+// at reduced scale
 const reduceTo: ReduceTo = (w, h) => ({ width: Math.max(1, Math.round(w / 4.7)), height: Math.max(1, Math.round(h / 4.7)) });
 
 test('every bad input gives its typed error, from import, from the model path and from probe', async () => {

@@ -30,8 +30,9 @@ export type RasterImport = {
   warnings: string[];
 } & ({ pixels: Uint8Array; reduced?: undefined } | { pixels?: undefined; reduced: ReducedGrey });
 
-/** The size a reduced decode should have for an image of width x height, if one is wanted. */
-export type ReduceTo = (width: number, height: number) => { width: number; height: number } | undefined;
+/** The size a reduced decode of this kind should have for an image of width x height, if one is
+ *  wanted. */
+export type ReduceTo = (width: number, height: number, kind: 'jpeg' | 'jpeg2000') => { width: number; height: number } | undefined;
 
 const NAMES: Record<RasterFormat, string> = { png: 'PNG', jpeg: 'JPEG', tiff: 'TIFF', bmp: 'BMP' };
 
@@ -160,7 +161,7 @@ export async function importRaster(
     const pixels = decodeBmp(bytes, readBmpHeader(bytes));
     return { header, pixels, window: { centre: 128, width: 256, source: 'none' }, warnings };
   }
-  const target = format === 'jpeg' ? reduceTo?.(header.width, header.height) : undefined;
+  const target = format === 'jpeg' ? reduceTo?.(header.width, header.height, 'jpeg') : undefined;
   if (target) {
     let reduced: ReducedGrey | undefined;
     try {

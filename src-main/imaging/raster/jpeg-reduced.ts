@@ -3,7 +3,7 @@
 // conversion, and libvips resamples that small image with Lanczos-3. For a 1935 x 2400
 // cephalogram this costs about a quarter of a full decode followed by area averaging, which took
 // as long as the model itself. Whether a model may be fed this way is the model card's decision
-// (input.jpeg_reduce), made after measuring the app's accuracy with it.
+// (input.reduced_decode), made after measuring the app's accuracy with it.
 import sharp from 'sharp';
 import { colourToGrey } from '../colour.js';
 import type { ReducedGrey, SizeLimits } from '../types.js';
@@ -51,6 +51,6 @@ export async function decodeJpegReduced(
     pixels: colour ? colourToGrey(samples, w * h, 'rgb') : samples,
     // libvips' shrunk image drops the source's last partial block of pixels (1935 -> 967 at
     // 1/2, not 968), and the resample then spreads the rest over w x h
-    span: { width: factor * Math.floor(header.width / factor), height: factor * Math.floor(header.height / factor) },
+    span: { x0: 0, y0: 0, width: factor * Math.floor(header.width / factor), height: factor * Math.floor(header.height / factor) },
   };
 }

@@ -1,0 +1,182 @@
+// The model path's reduced reads (imaging/raster/jpeg-reduced.ts for JPEG, imaging/dicom/
+// import-dicom.ts for JPEG 2000 DICOM): same description as a full import, the right geometry,
+// and the full decode wherever they do not apply.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import { importImage } from '../../src-main/imaging/import.js';
+import { jpegShrinkOnLoad } from '../../src-main/imaging/raster/jpeg-reduced.js';
+import { jpeg2000Levels } from '../../src-main/imaging/codecs/openjpeg.js';
+import type { ModelReadyImage } from '../../src-main/imaging/types.js';
+import { j2kDicom, encodeJ2k } from '../imaging/helpers/j2k-dicom.js';
+import { detect } from '../../src-main/inference/detector.js';
+import { loadModel, type LoadedModel } from '../../src-main/inference/model.js';
+import { readForModel } from '../../src-main/inference/read-for-model.js';
+
+const ISBI = path.resolve(import.meta.dirname, '../../../shared/data/isbi2015/images');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-reduced-'));
+let model: LoadedModel;
+
+before(async () => {
+  model = await loadModel({ provider: 'cpu' });
+  assert.ok(model.card.input.reduced_decode?.includes('jpeg-dct-lanczos3'), 'the shipped card allows the reduced JPEG decode');
+  assert.ok(model.card.input.reduced_decode?.includes('jpeg2000-lowpass-area'), 'the shipped card allows the reduced JPEG 2000 decode');
+});
+after(async () => {
+  await model.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test("the shrink-on-load factor follows sharp's rule", () => {
+  // ISBI 1935 x 2400 into 413 x 512: ratio 4.69, whose integer part is 4, so 2 rather than 4
+  assert.equal(jpegShrinkOnLoad(1935, 2400, 413, 512), 2);
+  assert.equal(jpegShrinkOnLoad(4000, 4000, 400, 400), 8);
+  assert.equal(jpegShrinkOnLoad(4000, 4000, 700, 700), 4);
+  assert.equal(jpegShrinkOnLoad(1000, 1000, 250, 250), 2);
+  assert.equal(jpegShrinkOnLoad(800, 800, 500, 500), 1);
+});
+
+test('a reduced read describes the image exactly as a full import does', async () => {
+  const file = path.join(ISBI, '151.jpg');
+  const full = await importImage(file);
+  const reduced = await readForModel(file, model.card);
+  assert.ok(reduced.reduced && !reduced.pixels, 'an ISBI JPEG is read reduced');
+  assert.deepEqual([reduced.reduced.width, reduced.reduced.height], [413, 512]);
+  // libvips' 1/2-scale decode drops the odd last column
+  assert.deepEqual(reduced.reduced.span, { x0: 0, y0: 0, width: 1934, height: 2400 });
+  const { pixels: _p, ...fullMeta } = full;
+  const { reduced: _r, ...reducedMeta } = reduced;
+  assert.deepEqual(reducedMeta, fullMeta);
+});
+
+/** Mean signed offset (reduced - full) and median distance between two reads' landmarks, in px. */
+async function compareReads(pairs: [ModelReadyImage, ModelReadyImage][]) {
+  let sx = 0, sy = 0, n = 0;
+  const dists: number[] = [];
+  for (const [full, reduced] of pairs) {
+    const a = (await detect(model, full)).landmarks;
+    const b = (await detect(model, reduced)).landmarks;
+    a.forEach((p, k) => {
+      sx += b[k].x - p.x;
+      sy += b[k].y - p.y;
+      n++;
+      dists.push(Math.hypot(b[k].x - p.x, b[k].y - p.y));
+    });
+  }
+  dists.sort((p, q) => p - q);
+  return { dx: sx / n, dy: sy / n, median: dists[dists.length >> 1] };
+}
+
+test('reduced and full reads give the same landmarks but for resampling noise: no offset between them', async () => {
+  // a geometry slip (e.g. mapping 413 columns onto 1935 source columns when they came from 1934)
+  // shows as a systematic shift: 0.65 px in x before it was fixed
+  const pairs: [ModelReadyImage, ModelReadyImage][] = [];
+  for (const id of ['151', '160', '175', '190', '205', '230']) {
+    const file = path.join(ISBI, `${id}.jpg`);
+    pairs.push([await importImage(file), await readForModel(file, model.card)]);
+  }
+  const { dx, dy, median } = await compareReads(pairs);
+  console.log(`JPEG reduced - full: mean dx ${dx.toFixed(3)} px, mean dy ${dy.toFixed(3)} px, median distance ${median.toFixed(2)} px`);
+  assert.ok(Math.abs(dx) < 0.3 && Math.abs(dy) < 0.3, `systematic offset (${dx.toFixed(2)}, ${dy.toFixed(2)}) px`);
+  assert.ok(median < 1.5, `median distance ${median.toFixed(2)} px`);
+});
+
+test('a JPEG 2000 DICOM is read down to the low-pass band the letterbox needs, in the right place', async () => {
+  const pairs: [ModelReadyImage, ModelReadyImage][] = [];
+  for (const id of ['151', '175', '205']) {
+    const src = await importImage(path.join(ISBI, `${id}.jpg`));
+    const file = path.join(tmp, `${id}-j2k.dcm`);
+    fs.writeFileSync(file, await j2kDicom(src.pixels, src.width, src.height));
+    const full = await importImage(file);
+    assert.deepEqual(full.pixels, src.pixels, 'lossless');
+    const reduced = await readForModel(file, model.card);
+    assert.ok(reduced.reduced && !reduced.pixels, 'read reduced');
+    assert.deepEqual([reduced.reduced.width, reduced.reduced.height], [413, 512]);
+    // two levels down: 484 x 600 samples, sample i on source pixel 4i
+    assert.deepEqual(reduced.reduced.span, { x0: -1.5, y0: -1.5, width: 1936, height: 2400 });
+    const { pixels: _p, ...fullMeta } = full;
+    const { reduced: _r, ...reducedMeta } = reduced;
+    assert.deepEqual(reducedMeta, fullMeta);
+    pairs.push([full, reduced]);
+  }
+  const { dx, dy, median } = await compareReads(pairs);
+  console.log(`JPEG 2000 reduced - full: mean dx ${dx.toFixed(3)} px, mean dy ${dy.toFixed(3)} px, median distance ${median.toFixed(2)} px`);
+  assert.ok(Math.abs(dx) < 0.4 && Math.abs(dy) < 0.4, `systematic offset (${dx.toFixed(2)}, ${dy.toFixed(2)}) px`);
+  assert.ok(median < 1.5, `median distance ${median.toFixed(2)} px`);
+});
+
+test('the JPEG 2000 levels come from the codestream; fewer levels mean a smaller reduction', async () => {
+  const src = await importImage(path.join(ISBI, '151.jpg'));
+  assert.equal(jpeg2000Levels(await encodeJ2k(src.pixels, src.width, src.height, 5)), 5);
+  assert.equal(jpeg2000Levels(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0])), undefined, 'not a codestream');
+  const one = path.join(tmp, 'one-level.dcm');
+  fs.writeFileSync(one, await j2kDicom(src.pixels, src.width, src.height, [], 1));
+  const r = await readForModel(one, model.card);
+  assert.ok(r.reduced);
+  assert.deepEqual(r.reduced.span, { x0: -0.5, y0: -0.5, width: 1936, height: 2400 });
+  const none = path.join(tmp, 'no-levels.dcm');
+  fs.writeFileSync(none, await j2kDicom(src.pixels, src.width, src.height, [], 0));
+  const f = await readForModel(none, model.card);
+  assert.ok(f.pixels && !f.reduced, 'no wavelet levels: decoded in full');
+  // the real JPEG 2000 sample: 12-bit, 2000 x 2128, windowed from its percentiles
+  const chest = await readForModel(path.resolve(ISBI, '../../dicom/dx-chest-j2k-lossless.dcm'), model.card);
+  assert.ok(chest.reduced);
+  assert.deepEqual(chest.reduced.span, { x0: -1.5, y0: -1.5, width: 2000, height: 2128 });
+  assert.equal((await detect(model, chest)).landmarks.length, 19);
+});
+
+test('facing left, a reduced read mirrors back onto the right source columns', async () => {
+  // the image turned around and marked facing left must give the original's points turned around;
+  // re-encoding and block or wavelet alignment change pixels, not where things are
+  const file = path.join(ISBI, '151.jpg');
+  const src = await importImage(file);
+  const flopped = await sharp(file).flop().greyscale().raw().toBuffer();
+  const pairs: [string, string, string][] = [
+    ['JPEG', file, path.join(tmp, 'flopped.jpg')],
+    ['JPEG 2000', path.join(tmp, 'plain-j2k.dcm'), path.join(tmp, 'flopped-j2k.dcm')],
+  ];
+  await sharp(file).flop().jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toFile(pairs[0][2]);
+  fs.writeFileSync(pairs[1][1], await j2kDicom(src.pixels, src.width, src.height));
+  fs.writeFileSync(pairs[1][2], await j2kDicom(new Uint8Array(flopped), src.width, src.height));
+  for (const [kind, plain, turned] of pairs) {
+    const ref = (await detect(model, await readForModel(plain, model.card))).landmarks;
+    const img = await readForModel(turned, model.card);
+    assert.ok(img.reduced, `${kind} read reduced`);
+    const got = (await detect(model, img, { facingLeft: true })).landmarks;
+    let sx = 0;
+    got.forEach((p, k) => (sx += p.x - (src.width - 1 - ref[k].x)));
+    assert.ok(Math.abs(sx / got.length) < 0.5, `${kind}: mean x offset ${(sx / got.length).toFixed(2)} px`);
+  }
+});
+
+test('where the reduced decode does not apply, the model path decodes in full', async () => {
+  const src = path.join(ISBI, '151.jpg');
+  const cases: [string, Buffer][] = [
+    // EXIF rotation: sharp would turn the image before shrinking, so no shrink on load
+    ['rotated.jpg', await sharp(src).jpeg().withMetadata({ orientation: 6 }).toBuffer()],
+    ['cmyk.jpg', await sharp(src).resize(1000).toColourspace('cmyk').jpeg().toBuffer()],
+    // smaller than twice the model input: nothing to shrink on load
+    ['small.jpg', await sharp(src).resize(600).jpeg().toBuffer()],
+    ['png.png', await sharp(src).resize(1000).png().toBuffer()],
+  ];
+  for (const [name, bytes] of cases) {
+    const p = path.join(tmp, name);
+    fs.writeFileSync(p, bytes);
+    const img = await readForModel(p, model.card);
+    assert.ok(img.pixels && !img.reduced, `${name} decoded in full`);
+    const full = await importImage(p);
+    assert.deepEqual([img.width, img.height], [full.width, full.height]);
+    assert.equal((await detect(model, img)).landmarks.length, 19);
+  }
+  // a card that does not list a reduced read gets the full decode
+  const card = { ...model.card, input: { ...model.card.input, reduced_decode: ['jpeg-dct-lanczos3' as const] } };
+  const dicom = path.join(tmp, 'j2k-no-reduce.dcm');
+  const grey = await importImage(path.join(ISBI, '151.jpg'));
+  fs.writeFileSync(dicom, await j2kDicom(grey.pixels, grey.width, grey.height));
+  const full = await readForModel(dicom, card);
+  assert.ok(full.pixels && !full.reduced, 'JPEG 2000 decoded in full when the card does not allow the reduced read');
+  assert.ok((await readForModel(path.join(ISBI, '151.jpg'), { ...card, input: { ...card.input, reduced_decode: undefined } })).pixels, 'and JPEG too');
+});
