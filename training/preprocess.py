@@ -1,4 +1,5 @@
-"""Model-input preprocessing shared bit-for-bit with the app (src-main/inference/letterbox.ts).
+"""Model-input preprocessing shared bit-for-bit with the app (src-main/inference/letterbox.ts and
+src-main/imaging/resample.ts).
 
 An image of W0 x H0 grey pixels is scaled uniformly to fit W x H (area averaging: each output
 pixel is the mean of the source area it covers), centred, and padded with zeros. Both sides
