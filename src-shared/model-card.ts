@@ -6,6 +6,7 @@ export const REDUCED_DECODES = ['jpeg-dct-lanczos3', 'jpeg2000-lowpass-area'] as
 
 const Sdr = z.record(z.string(), z.number());
 const Figures = z.object({ n_images: z.number().int(), mre_mm: z.number(), sd_mm: z.number(), sdr: Sdr });
+const ReducedFigures = z.object({ mean: Figures, full_decode_mean: Figures, how: z.string() });
 
 export const ModelCardSchema = z.object({
   schema_version: z.literal(1),
@@ -28,8 +29,9 @@ export const ModelCardSchema = z.object({
     resize: z.literal('letterbox-area'),
     /** cheaper reads the app may use instead of a full decode and area averaging, each listed only
      *  for a model whose accuracy was measured with it (metrics.app_test1*):
-     *  'jpeg-dct-lanczos3': a JPEG decoded at reduced scale in the DCT domain and resampled by
-     *  libvips' Lanczos-3 straight to the letterbox size (src-main/imaging/raster/jpeg-reduced.ts);
+     *  'jpeg-dct-lanczos3': a JPEG (a file, or a grey 8-bit DICOM frame) decoded at reduced scale
+     *  in the DCT domain and resampled by libvips' Lanczos-3 straight to the letterbox size
+     *  (src-main/imaging/raster/jpeg-reduced.ts);
      *  'jpeg2000-lowpass-area': a JPEG 2000 DICOM decoded only down to the wavelet low-pass band
      *  at least as large as the letterbox, then area averaged (src-main/imaging/dicom/import-dicom.ts) */
     reduced_decode: z.array(z.enum(REDUCED_DECODES)).optional(),
@@ -90,8 +92,9 @@ export const ModelCardSchema = z.object({
       /** test1 through the app's own reading and preprocessing (`medsapiens eval`), where that
        *  differs from the reference above (input.reduced_decode) */
       app_test1: z.object({ mean: Figures, senior: Figures, junior: Figures, how: z.string() }).optional(),
-      /** test1 re-encoded as lossless JPEG 2000 DICOMs, read by the app (input.reduced_decode) */
-      app_test1_jpeg2000: z.object({ mean: Figures, full_decode_mean: Figures, how: z.string() }).optional(),
+      /** test1 re-encoded as DICOMs (lossless JPEG 2000; grey baseline JPEG), read by the app
+       *  with the reduced read (mean) and in full (full_decode_mean) */
+      app_test1_dicom: z.object({ jpeg2000: ReducedFigures.optional(), jpeg: ReducedFigures.optional() }).optional(),
     })
     .optional(),
   licence: z.string(),

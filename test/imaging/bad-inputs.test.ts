@@ -13,7 +13,7 @@ import type { ErrorCode } from '../../src-shared/errors.js';
 import { dicomFile, fixture, ISBI_DIR, tempDir } from './helpers/paths.js';
 import { expectAppError } from './helpers/expect-error.js';
 import { greyImageElements, withoutTag, writeDicom, TS } from './helpers/dicom-writer.js';
-import { encodeJ2k } from './helpers/j2k-dicom.js';
+import { encodeJ2k } from './helpers/compressed-dicom.js';
 
 const dir = tempDir('bad');
 const file = (name: string, bytes: Uint8Array | string) => {

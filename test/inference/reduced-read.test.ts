@@ -11,7 +11,7 @@ import { importImage } from '../../src-main/imaging/import.js';
 import { jpegShrinkOnLoad } from '../../src-main/imaging/raster/jpeg-reduced.js';
 import { jpeg2000Levels } from '../../src-main/imaging/codecs/openjpeg.js';
 import type { ModelReadyImage } from '../../src-main/imaging/types.js';
-import { j2kDicom, encodeJ2k } from '../imaging/helpers/j2k-dicom.js';
+import { j2kDicom, encodeJ2k, jpegDicom } from '../imaging/helpers/compressed-dicom.js';
 import { detect } from '../../src-main/inference/detector.js';
 import { loadModel, type LoadedModel } from '../../src-main/inference/model.js';
 import { readForModel } from '../../src-main/inference/read-for-model.js';
@@ -108,17 +108,48 @@ test('a JPEG 2000 DICOM is read down to the low-pass band the letterbox needs, i
   assert.ok(median < 1.5, `median distance ${median.toFixed(2)} px`);
 });
 
+test('a grey baseline JPEG DICOM is read at reduced scale too, through the DICOM grey chain', async () => {
+  const pairs: [ModelReadyImage, ModelReadyImage][] = [];
+  for (const id of ['151', '175', '205']) {
+    const src = await importImage(path.join(ISBI, `${id}.jpg`));
+    const file = path.join(tmp, `${id}-jpeg.dcm`);
+    fs.writeFileSync(file, await jpegDicom(src.pixels, src.width, src.height));
+    const full = await importImage(file);
+    const reduced = await readForModel(file, model.card);
+    assert.ok(reduced.reduced && !reduced.pixels, 'read reduced');
+    assert.deepEqual(reduced.reduced.span, { x0: 0, y0: 0, width: 1934, height: 2400 });
+    const { pixels: _p, ...fullMeta } = full;
+    const { reduced: _r, ...reducedMeta } = reduced;
+    assert.deepEqual(reducedMeta, fullMeta);
+    pairs.push([full, reduced]);
+  }
+  const { dx, dy, median } = await compareReads(pairs);
+  console.log(`JPEG DICOM reduced - full: mean dx ${dx.toFixed(3)} px, mean dy ${dy.toFixed(3)} px, median distance ${median.toFixed(2)} px`);
+  assert.ok(Math.abs(dx) < 0.4 && Math.abs(dy) < 0.4, `systematic offset (${dx.toFixed(2)}, ${dy.toFixed(2)}) px`);
+  assert.ok(median < 1.5, `median distance ${median.toFixed(2)} px`);
+
+  // stored inverted as MONOCHROME1: the reduced read must invert it back like the full one
+  const src = await importImage(path.join(ISBI, '151.jpg'));
+  const inverted = src.pixels.map((v) => 255 - v);
+  const mono1 = path.join(tmp, 'mono1-jpeg.dcm');
+  fs.writeFileSync(mono1, await jpegDicom(inverted, src.width, src.height, { photometric: 'MONOCHROME1' }));
+  const r1 = await readForModel(mono1, model.card);
+  assert.ok(r1.reduced);
+  const { median: m1 } = await compareReads([[pairs[0][1], r1]]);
+  assert.ok(m1 < 1.5, `MONOCHROME1 read reduced lands ${m1.toFixed(2)} px from MONOCHROME2`);
+});
+
 test('the JPEG 2000 levels come from the codestream; fewer levels mean a smaller reduction', async () => {
   const src = await importImage(path.join(ISBI, '151.jpg'));
   assert.equal(jpeg2000Levels(await encodeJ2k(src.pixels, src.width, src.height, 5)), 5);
   assert.equal(jpeg2000Levels(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0])), undefined, 'not a codestream');
   const one = path.join(tmp, 'one-level.dcm');
-  fs.writeFileSync(one, await j2kDicom(src.pixels, src.width, src.height, [], 1));
+  fs.writeFileSync(one, await j2kDicom(src.pixels, src.width, src.height, { decompositions: 1 }));
   const r = await readForModel(one, model.card);
   assert.ok(r.reduced);
   assert.deepEqual(r.reduced.span, { x0: -0.5, y0: -0.5, width: 1936, height: 2400 });
   const none = path.join(tmp, 'no-levels.dcm');
-  fs.writeFileSync(none, await j2kDicom(src.pixels, src.width, src.height, [], 0));
+  fs.writeFileSync(none, await j2kDicom(src.pixels, src.width, src.height, { decompositions: 0 }));
   const f = await readForModel(none, model.card);
   assert.ok(f.pixels && !f.reduced, 'no wavelet levels: decoded in full');
   // the real JPEG 2000 sample: 12-bit, 2000 x 2128, windowed from its percentiles

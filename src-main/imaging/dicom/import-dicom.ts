@@ -6,6 +6,8 @@ import type { ReduceTo } from '../raster/import-raster.js';
 import { areaResampleInto } from '../resample.js';
 import { decodeJpeg2000Reduced, jpeg2000Levels } from '../codecs/openjpeg.js';
 import { CodecFailure, describeThrown } from '../codecs/wasm-codec.js';
+import { readJpegFrameHeader } from '../codecs/jpeg-markers.js';
+import { decodeJpegReduced } from '../raster/jpeg-reduced.js';
 import { renderGrey } from '../window.js';
 import { colourToGrey, type ColourLayout } from '../colour.js';
 import { interleavePlanes } from '../codecs/frame.js';
@@ -50,8 +52,13 @@ export async function importDicom(bytes: Uint8Array, opts: ImportOptions, limits
   if (h.samplesPerPixel === 3) warnings.push(`Colour image (${h.photometric}) converted to grey`);
 
   const encoded = firstFrameBytes(dataSet, h);
-  const target = h.syntax.encoding === 'jpeg2000' ? reduceTo?.(h.columns, h.rows, 'jpeg2000') : undefined;
-  const level = target ? reductionLevel(h, encoded, target) : 0;
+  const kind = reducibleKind(h, encoded);
+  const target = kind ? reduceTo?.(h.columns, h.rows, kind) : undefined;
+  if (target && kind === 'jpeg') {
+    const r = await reducedJpegFrame(encoded, h, target, limits);
+    if (r) return { header: h, reduced: r.reduced, window: r.window, warnings };
+  }
+  const level = target && kind === 'jpeg2000' ? reductionLevel(h, encoded, target) : 0;
   if (target && level > 0) {
     const frame = await decodeReducedFrame(encoded, h, level);
     const { pixels: small, window } = toGrey(frame.samples, frame.width * frame.height, h);
@@ -65,6 +72,37 @@ export async function importDicom(bytes: Uint8Array, opts: ImportOptions, limits
   const frame = await decodeFirstFrame(encoded, h);
   const { pixels, window } = toGrey(frame.samples, h.rows * h.columns, h);
   return { header: h, pixels, window, warnings };
+}
+
+/** Which reduced read the frame allows: JPEG 2000 always; JPEG when it is one grey 8-bit
+ *  baseline, extended or progressive DCT stream, which libjpeg can decode at reduced scale. */
+function reducibleKind(h: DicomImageHeader, encoded: Uint8Array): 'jpeg' | 'jpeg2000' | undefined {
+  if (h.syntax.encoding === 'jpeg2000') return 'jpeg2000';
+  if (h.syntax.encoding !== 'jpeg' || h.samplesPerPixel !== 1 || h.bitsAllocated !== 8) return undefined;
+  const sof = readJpegFrameHeader(encoded);
+  return sof && sof.precision === 8 && (sof.sof === 0 || sof.sof === 1 || sof.sof === 2) ? 'jpeg' : undefined;
+}
+
+/** A grey JPEG frame decoded at reduced scale (raster/jpeg-reduced.ts), then through the DICOM
+ *  grey chain. Undefined where libjpeg will not decode it so (the full decoder then decides). */
+async function reducedJpegFrame(
+  encoded: Uint8Array,
+  h: DicomImageHeader,
+  target: { width: number; height: number },
+  limits: SizeLimits,
+): Promise<{ reduced: ReducedGrey; window: WindowUsed } | undefined> {
+  const header = { width: h.columns, height: h.rows, bitsStored: 8, photometric: 'MONOCHROME2', frameCount: 1, exifOrientation: 1 };
+  let r: ReducedGrey | undefined;
+  try {
+    r = await decodeJpegReduced(encoded, header, target.width, target.height, limits);
+  } catch {
+    return undefined; // the codec that reads it in full may be more forgiving, or say better why not
+  }
+  if (!r) return undefined;
+  // the window applies to resampled stored values here, not before resampling: the same for a
+  // linear window away from its clipping ends, and MONOCHROME1's inversion commutes with it
+  const { pixels, window } = toGrey(r.pixels as Uint8Array, r.width * r.height, h);
+  return { reduced: { ...r, pixels }, window };
 }
 
 /** The most levels of the JPEG 2000 wavelet that can be left undecoded and still give at least

@@ -1,7 +1,9 @@
-// Measures what reading JPEG 2000 DICOMs only down to a wavelet low-pass band (the card's
-// 'jpeg2000-lowpass-area') costs in accuracy: every test1 image is re-encoded as a lossless
-// JPEG 2000 DICOM and detected twice, from the full decode and from the reduced one.
-// Usage: node --import tsx scripts/eval-jpeg2000.ts [--limit N] [--json out.json]
+// Measures what the reduced reads of compressed DICOMs cost in accuracy: every test1 image is
+// re-encoded as a lossless JPEG 2000 DICOM (read only down to a wavelet low-pass band, the card's
+// 'jpeg2000-lowpass-area') or as a grey baseline JPEG DICOM, quality 95 (read at reduced scale
+// in the DCT domain, 'jpeg-dct-lanczos3'), and detected twice: from the full decode and from the
+// reduced one.
+// Usage: node --import tsx scripts/eval-reduced-dicom.ts [--codec jpeg2000|jpeg] [--limit N] [--json out.json]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,9 +15,12 @@ import { loadModel } from '../src-main/inference/model.js';
 import { ISBI_MM_PER_PIXEL, imagePath, readAnnotations, readSplit } from '../src-main/services/isbi-dataset.js';
 import { radialErrorMm, summarise } from '../src-shared/metrics.js';
 import { sharedDataDir } from '../src-main/util/paths.js';
-import { j2kDicom } from '../test/imaging/helpers/j2k-dicom.js';
+import { j2kDicom, jpegDicom } from '../test/imaging/helpers/compressed-dicom.js';
 
-const { values } = parseArgs({ options: { limit: { type: 'string' }, json: { type: 'string' } } });
+const { values } = parseArgs({ options: { codec: { type: 'string', default: 'jpeg2000' }, limit: { type: 'string' }, json: { type: 'string' } } });
+const codec = values.codec as 'jpeg2000' | 'jpeg';
+if (codec !== 'jpeg2000' && codec !== 'jpeg') throw new Error(`--codec jpeg2000 or jpeg, not ${values.codec}`);
+const encode = codec === 'jpeg2000' ? j2kDicom : jpegDicom;
 const root = path.join(sharedDataDir(), 'data/isbi2015');
 let ids = readSplit(root, 'test1');
 if (values.limit) ids = ids.slice(0, Number(values.limit));
@@ -30,12 +35,12 @@ try {
   for (const [i, id] of ids.entries()) {
     const src = await importImage(imagePath(root, id));
     const file = path.join(tmp, `${id}.dcm`);
-    fs.writeFileSync(file, await j2kDicom(src.pixels, src.width, src.height));
+    fs.writeFileSync(file, await encode(src.pixels, src.width, src.height));
     let t0 = performance.now();
     const full = await importImage(file);
     ms.full += performance.now() - t0;
     t0 = performance.now();
-    const reduced = await importImageReduced(file, (w, h, kind) => (kind === 'jpeg2000' ? (({ resizedW, resizedH }) => ({ width: resizedW, height: resizedH }))(new Letterbox(w, h, W, H)) : undefined));
+    const reduced = await importImageReduced(file, (w, h, kind) => (kind === codec ? (({ resizedW, resizedH }) => ({ width: resizedW, height: resizedH }))(new Letterbox(w, h, W, H)) : undefined));
     ms.reduced += performance.now() - t0;
     if (!reduced.reduced) throw new Error(`${id}: not read reduced`);
     const a = (await detect(model, full)).landmarks;
@@ -56,6 +61,7 @@ try {
   await model.close();
 }
 const out = {
+  codec,
   images: ids.length,
   full_decode_mean: summarise(errs.full),
   reduced_mean: summarise(errs.reduced),
