@@ -26,6 +26,8 @@ export interface EvalResult {
   /** predicted points per image id, source pixels, in the model's landmark order */
   predictions: Record<string, { x: number; y: number }[]>;
   mean_confidence: number;
+  /** images the app read reduced (the card's input.reduced_decode) and in full */
+  reads: { reduced: number; full: number };
   seconds: number;
 }
 
@@ -39,10 +41,12 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
   const predictions: Record<string, { x: number; y: number }[]> = {};
   let confSum = 0;
   let confN = 0;
+  const reads = { reduced: 0, full: 0 };
   for (const [i, id] of ids.entries()) {
     const ref = gt.get(id);
     if (!ref) throw new Error(`no ${opts.gt} annotation for image ${id}`);
     const img = await readForModel(imagePath(opts.root, id), model.card);
+    reads[img.reduced ? 'reduced' : 'full']++;
     const det = await detect(model, img);
     const row = det.landmarks.map((p, k) => radialErrorMm(p, ref[k], ISBI_MM_PER_PIXEL));
     errors.push(row);
@@ -65,6 +69,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
     per_image: perImage,
     predictions,
     mean_confidence: confSum / confN,
+    reads,
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -72,7 +77,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
 export function formatEval(r: EvalResult): string {
   const o = r.overall;
   const lines = [
-    `${r.split} vs ${r.ground_truth} (${o.n_images} images, ${r.model.name} ${r.model.version} on ${r.model.provider}):`,
+    `${r.split} vs ${r.ground_truth} (${o.n_images} images, ${r.model.name} ${r.model.version} on ${r.model.provider}; ${r.reads.reduced} read reduced, ${r.reads.full} in full):`,
     `  MRE ${o.mre_mm.toFixed(3)} ± ${o.sd_mm.toFixed(3)} mm; SDR ` + Object.entries(o.sdr).map(([k, v]) => `${k} ${v.toFixed(2)}%`).join(', '),
     `  ${'#'.padStart(2)} ${'landmark'.padEnd(24)} ${'MRE'.padStart(6)} ${'SD'.padStart(6)} ${'2mm%'.padStart(6)} ${'4mm%'.padStart(6)}`,
     ...r.per_landmark.map(
