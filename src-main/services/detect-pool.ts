@@ -1,6 +1,6 @@
 // A pool of detect workers (detect-worker.ts), each with its own model session. On the CPU: one
-// worker per core, each session single-threaded. On a GPU: two, so one image is decoded while the
-// other is on the device.
+// worker per core (up to 8), each session single-threaded. On a GPU: two, so one image is read
+// while the other is on the device.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError, type AppErrorData } from '../../src-shared/errors.js';
@@ -34,8 +34,12 @@ function workerUrl(): URL {
   return import.meta.url.endsWith('.ts') ? new URL('./detect-worker-dev.mjs', import.meta.url) : new URL('./detect-worker.js', import.meta.url);
 }
 
+/** Each worker holds a model session (~60 MB with its buffers): past 8 the memory grows faster
+ *  than a clinic's batch needs the throughput. */
+const MAX_CPU_WORKERS = 8;
+
 export function defaultPoolSize(model: LoadedModel): number {
-  return model.provider.gpu ? 2 : Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  return model.provider.gpu ? 2 : Math.max(1, Math.min(MAX_CPU_WORKERS, os.availableParallelism?.() ?? os.cpus().length));
 }
 
 interface Slot {
