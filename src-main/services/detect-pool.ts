@@ -94,7 +94,8 @@ export async function startDetectPool(model: LoadedModel, size = defaultPoolSize
         worker.on('exit', (code) => {
           const e = new Error(`detect worker exited with code ${code}`);
           reject(e);
-          if (!closing && slot.inFlight.size) failAll(e);
+          // idle or not, a worker gone is a pool that would post work nobody answers
+          if (!closing) failAll(e);
         });
       }),
     );
