@@ -1,19 +1,17 @@
 // Measures what the reduced reads of compressed DICOMs cost in accuracy: every test1 image is
 // re-encoded as a lossless JPEG 2000 DICOM (read only down to a wavelet low-pass band, the card's
 // 'jpeg2000-lowpass-area') or as a grey baseline JPEG DICOM, quality 95 (read at reduced scale
-// in the DCT domain, 'jpeg-dct-lanczos3'), and detected twice: from the full decode and from the
-// reduced one.
+// in the DCT domain, 'jpeg-dct-lanczos3'), and evaluated twice: decoded in full and reduced.
 // Usage: node --import tsx scripts/eval-reduced-dicom.ts [--codec jpeg2000|jpeg] [--limit N] [--json out.json]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { importImage, importImageReduced } from '../src-main/imaging/import.js';
-import { detect } from '../src-main/inference/detector.js';
+import { importImage, importImageReduced, type ModelReadyImage } from '../src-main/imaging/import.js';
 import { Letterbox } from '../src-main/inference/letterbox.js';
 import { loadModel } from '../src-main/inference/model.js';
-import { ISBI_MM_PER_PIXEL, imagePath, readAnnotations, readSplit } from '../src-main/services/isbi-dataset.js';
-import { radialErrorMm, summarise } from '../src-shared/metrics.js';
+import { evaluateDataset } from '../src-main/services/evaluate.js';
+import { imagePath, readSplit } from '../src-main/services/isbi-dataset.js';
 import { sharedDataDir } from '../src-main/util/paths.js';
 import { j2kDicom, jpegDicom } from '../test/imaging/helpers/compressed-dicom.js';
 
@@ -22,52 +20,66 @@ const codec = values.codec as 'jpeg2000' | 'jpeg';
 if (codec !== 'jpeg2000' && codec !== 'jpeg') throw new Error(`--codec jpeg2000 or jpeg, not ${values.codec}`);
 const encode = codec === 'jpeg2000' ? j2kDicom : jpegDicom;
 const root = path.join(sharedDataDir(), 'data/isbi2015');
-let ids = readSplit(root, 'test1');
-if (values.limit) ids = ids.slice(0, Number(values.limit));
-const gt = readAnnotations(root, 'mean');
+const limit = values.limit ? Number(values.limit) : undefined;
 const model = await loadModel({ provider: 'cpu' });
 const { width: W, height: H } = model.card.input;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-j2k-eval-'));
-const errs = { full: [] as number[][], reduced: [] as number[][] };
-let sx = 0, sy = 0, n = 0;
-const ms = { full: 0, reduced: 0 };
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-reduced-eval-'));
+const dicom = (id: string) => path.join(tmp, `${id}.dcm`);
+
+/** evaluateDataset over the DICOM copies, read by `read`; with the mean time a read took */
+async function evaluate(read: (file: string) => Promise<ModelReadyImage>) {
+  let ms = 0;
+  const r = await evaluateDataset(model, {
+    root,
+    split: 'test1',
+    gt: 'mean',
+    limit,
+    read: async (id) => {
+      const t0 = performance.now();
+      const img = await read(dicom(id));
+      ms += performance.now() - t0;
+      return img;
+    },
+    onProgress: (d, t) => process.stderr.write(`\r${d}/${t}`),
+  });
+  process.stderr.write('\n');
+  return { r, readMs: ms / r.overall.n_images };
+}
+
 try {
-  for (const [i, id] of ids.entries()) {
+  const ids = readSplit(root, 'test1').slice(0, limit);
+  for (const id of ids) {
     const src = await importImage(imagePath(root, id));
-    const file = path.join(tmp, `${id}.dcm`);
-    fs.writeFileSync(file, await encode(src.pixels, src.width, src.height));
-    let t0 = performance.now();
-    const full = await importImage(file);
-    ms.full += performance.now() - t0;
-    t0 = performance.now();
-    const reduced = await importImageReduced(file, (w, h, kind) => (kind === codec ? (({ resizedW, resizedH }) => ({ width: resizedW, height: resizedH }))(new Letterbox(w, h, W, H)) : undefined));
-    ms.reduced += performance.now() - t0;
-    if (!reduced.reduced) throw new Error(`${id}: not read reduced`);
-    const a = (await detect(model, full)).landmarks;
-    const b = (await detect(model, reduced)).landmarks;
-    const ref = gt.get(id)!;
-    errs.full.push(a.map((p, k) => radialErrorMm(p, ref[k], ISBI_MM_PER_PIXEL)));
-    errs.reduced.push(b.map((p, k) => radialErrorMm(p, ref[k], ISBI_MM_PER_PIXEL)));
-    b.forEach((p, k) => {
-      sx += p.x - a[k].x;
-      sy += p.y - a[k].y;
+    fs.writeFileSync(dicom(id), await encode(src.pixels, src.width, src.height));
+  }
+  const full = await evaluate((file) => importImage(file));
+  const reduced = await evaluate((file) =>
+    importImageReduced(file, (w, h, kind) => {
+      if (kind !== codec) return undefined;
+      const box = new Letterbox(w, h, W, H);
+      return { width: box.resizedW, height: box.resizedH };
+    }),
+  );
+  if (reduced.r.reads.full) throw new Error(`${reduced.r.reads.full} images were not read reduced`);
+  let sx = 0, sy = 0, n = 0;
+  for (const id of ids) {
+    reduced.r.predictions[id].forEach((p, k) => {
+      sx += p.x - full.r.predictions[id][k].x;
+      sy += p.y - full.r.predictions[id][k].y;
       n++;
     });
-    fs.rmSync(file);
-    process.stderr.write(`\r${i + 1}/${ids.length}`);
   }
+  const out = {
+    codec,
+    images: ids.length,
+    full_decode_mean: full.r.overall,
+    reduced_mean: reduced.r.overall,
+    reduced_minus_full_mean_offset_px: { x: sx / n, y: sy / n },
+    read_ms_mean: { full: full.readMs, reduced: reduced.readMs },
+  };
+  console.log(JSON.stringify(out, null, 2));
+  if (values.json) fs.writeFileSync(values.json, JSON.stringify(out, null, 2) + '\n');
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
   await model.close();
 }
-const out = {
-  codec,
-  images: ids.length,
-  full_decode_mean: summarise(errs.full),
-  reduced_mean: summarise(errs.reduced),
-  reduced_minus_full_mean_offset_px: { x: sx / n, y: sy / n },
-  read_ms_mean: { full: ms.full / ids.length, reduced: ms.reduced / ids.length },
-};
-process.stderr.write('\n');
-console.log(JSON.stringify(out, null, 2));
-if (values.json) fs.writeFileSync(values.json, JSON.stringify(out, null, 2) + '\n');

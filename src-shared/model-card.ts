@@ -2,7 +2,7 @@
 // a clinician or auditor needs to trust it. Written by training/export.py, validated at load.
 import { z } from 'zod';
 
-export const REDUCED_DECODES = ['jpeg-dct-lanczos3', 'jpeg2000-lowpass-area'] as const;
+const REDUCED_DECODES = ['jpeg-dct-lanczos3', 'jpeg2000-lowpass-area'] as const;
 
 const Sdr = z.record(z.string(), z.number());
 const Figures = z.object({ n_images: z.number().int(), mre_mm: z.number(), sd_mm: z.number(), sdr: Sdr });

@@ -2,13 +2,13 @@
 // overlap. The model's letterbox (inference/letterbox.ts) and the reduced DICOM read use it; the
 // arithmetic is training/preprocess.py's, in the same order.
 
-export interface AreaWeight {
+interface AreaWeight {
   start: number;
   weights: Float64Array;
 }
 
 /** Output i averages the source interval [i, i+1) * nIn / nOut, weighted by overlap. */
-export function areaWeights(nIn: number, nOut: number): AreaWeight[] {
+function areaWeights(nIn: number, nOut: number): AreaWeight[] {
   const f = nIn / nOut;
   const out: AreaWeight[] = [];
   for (let i = 0; i < nOut; i++) {

@@ -104,9 +104,11 @@ export interface ReducedGrey {
   span: { x0: number; y0: number; width: number; height: number };
 }
 
-/** An image as the model path reads it: full-size pixels, or only a reduced copy when the
- *  decoder could produce one directly (see raster/jpeg-reduced.ts). */
-export type ModelReadyImage = DecodedImageMeta & ({ pixels: Uint8Array; reduced?: undefined } | { pixels?: undefined; reduced: ReducedGrey });
+/** What a read for the model holds: full-size pixels, or only a reduced copy when the decoder
+ *  could produce one directly (raster/jpeg-reduced.ts, dicom/reduced-frame.ts). */
+export type ModelPixels = { pixels: Uint8Array; reduced?: undefined } | { pixels?: undefined; reduced: ReducedGrey };
+
+export type ModelReadyImage = DecodedImageMeta & ModelPixels;
 
 export interface ImportOptions {
   /** A multi-frame DICOM or multi-page TIFF: import frame 0 (default) or refuse. */

@@ -4,10 +4,10 @@ import type { ModelCard } from '../../src-shared/model-card.js';
 import { decodeHeatmaps } from './codec.js';
 import { Letterbox } from './letterbox.js';
 import type { LoadedModel, ModelOutput } from './model.js';
-import type { ReducedGrey } from '../imaging/types.js';
+import type { ModelPixels } from '../imaging/types.js';
 
 /** Full-size grey pixels, or only a reduced copy made by the decoder (read-for-model.ts). */
-export type GreyImage = { width: number; height: number } & ({ pixels: Uint8Array; reduced?: undefined } | { pixels?: undefined; reduced: ReducedGrey });
+export type GreyImage = { width: number; height: number } & ModelPixels;
 
 export interface Spacing {
   rowMm: number;
@@ -30,14 +30,13 @@ export interface Detection {
 
 export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { input: Float32Array; box: Letterbox } {
   const { width: W, height: H, scale, mean, std } = card.input;
-  let box = new Letterbox(img.width, img.height, W, H);
+  // mirrored, a reduced copy's span is mirrored too
+  const span = img.reduced && { ...img.reduced.span, x0: flip ? img.width - (img.reduced.span.x0 + img.reduced.span.width) : img.reduced.span.x0 };
+  const box = new Letterbox(img.width, img.height, W, H, span);
   let resized: Float32Array;
   if (img.reduced) {
     const r = img.reduced;
     if (r.width !== box.resizedW || r.height !== box.resizedH) throw new Error(`reduced image is ${r.width} x ${r.height}, the letterbox needs ${box.resizedW} x ${box.resizedH}`);
-    // mirrored, the reduced copy's span is mirrored too
-    const x0 = flip ? img.width - (r.span.x0 + r.span.width) : r.span.x0;
-    box = new Letterbox(img.width, img.height, W, H, { ...r.span, x0 });
     resized = pad(flip ? mirror(r.pixels, r.width, r.height) : r.pixels, box);
   } else {
     resized = box.apply(flip ? mirror(img.pixels, img.width, img.height) : img.pixels);

@@ -1,6 +1,7 @@
 // Accuracy on a dataset in the ISBI layout, through the same import, preprocessing and decoding
 // the app uses for a patient's image.
 import { summarise, summarisePerLandmark, radialErrorMm, type LandmarkSummary, type Summary } from '../../src-shared/metrics.js';
+import type { ModelReadyImage } from '../imaging/types.js';
 import { readForModel } from '../inference/read-for-model.js';
 import { detect } from '../inference/detector.js';
 import type { LoadedModel } from '../inference/model.js';
@@ -12,6 +13,8 @@ export interface EvalOptions {
   gt: GroundTruth;
   limit?: number;
   onProgress?: (done: number, total: number, id: string) => void;
+  /** how an image is read; default: as the app reads a file for the model */
+  read?: (id: string, file: string) => Promise<ModelReadyImage>;
 }
 
 export interface EvalResult {
@@ -45,7 +48,8 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
   for (const [i, id] of ids.entries()) {
     const ref = gt.get(id);
     if (!ref) throw new Error(`no ${opts.gt} annotation for image ${id}`);
-    const img = await readForModel(imagePath(opts.root, id), model.card);
+    const file = imagePath(opts.root, id);
+    const img = await (opts.read ? opts.read(id, file) : readForModel(file, model.card));
     reads[img.reduced ? 'reduced' : 'full']++;
     const det = await detect(model, img);
     const row = det.landmarks.map((p, k) => radialErrorMm(p, ref[k], ISBI_MM_PER_PIXEL));

@@ -10,6 +10,7 @@ import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
 import { createCaseStore, type CaseStore } from '../../src-main/db/store.js';
 import { importImage } from '../../src-main/imaging/import.js';
 import type { DecodedImage } from '../../src-main/imaging/types.js';
+import type { ImportImageInput } from '../../src-main/db/inputs.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const ISBI_ROOT = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'isbi2015');
@@ -59,21 +60,17 @@ export function isbiImage(): Promise<DecodedImage> {
   return decoded;
 }
 
+/** 001.jpg's image row in `store`, for the patient, study and spacing given. */
+export function importIsbiRecord(store: CaseStore, image: DecodedImage, who: Pick<ImportImageInput, 'spacing' | 'patient' | 'study'>) {
+  return store.importImageRecord({ sha256: image.sha256, sourcePath: image.sourcePath, format: image.format, width: image.width, height: image.height, ...who }).image;
+}
+
 export async function buildRealCase(t: TestContext, opts: { ruler?: boolean; landmarks?: boolean } = {}): Promise<RealCase> {
   const dbPath = path.join(tempDir(t, 'report-db'), 'cases.sqlite');
   const store = createCaseStore({ path: dbPath });
   t.after(() => store.close());
   const image = await isbiImage();
-  const { image: rec } = store.importImageRecord({
-    sha256: image.sha256,
-    sourcePath: image.sourcePath,
-    format: image.format,
-    width: image.width,
-    height: image.height,
-    spacing: null,
-    patient: PATIENT,
-    study: STUDY,
-  });
+  const rec = importIsbiRecord(store, image, { spacing: null, patient: PATIENT, study: STUDY });
   let setId = 0;
   if (opts.landmarks !== false) {
     const points = seniorPoints('001').map((p) => ({ ...p, confidence: LOW_CONFIDENCE_IDS.includes(p.landmarkId) ? 0.12 : 0.93 }));

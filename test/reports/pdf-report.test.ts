@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { evaluateAnalysis } from '../../src-shared/ceph/index.js';
 import { createReport, formatNorm, formatValue } from '../../src-main/reports/index.js';
 import { createCaseStore } from '../../src-main/db/store.js';
-import { ARTIFACTS, buildRealCase, hasPoppler, isbiImage, MODEL, PATIENT, poppler, seniorPoints, STUDY, tempDir } from './helpers.js';
+import { ARTIFACTS, buildRealCase, hasPoppler, importIsbiRecord, isbiImage, MODEL, PATIENT, poppler, seniorPoints, STUDY, tempDir } from './helpers.js';
 
 const skip = hasPoppler() ? false : 'poppler-utils (pdfinfo, pdftotext, pdftoppm) is not installed';
 
@@ -138,12 +138,7 @@ test('a sparse case: few points, all unsure, a hand-placed extra point, a name t
   const store = createCaseStore({ path: path.join(dir, 'cases.sqlite') });
   t.after(() => store.close());
   const image = await isbiImage();
-  const { image: rec } = store.importImageRecord({
-    sha256: image.sha256,
-    sourcePath: image.sourcePath,
-    format: image.format,
-    width: image.width,
-    height: image.height,
+  const rec = importIsbiRecord(store, image, {
     spacing: { rowMm: 0.1, colMm: 0.1, source: 'pixel-spacing' },
     patient: { name: '王芳 Wang', externalId: 'X-1', sex: 'F' },
     study: { description: 'x'.repeat(300) },

@@ -1,7 +1,7 @@
 // DICOM bytes → 8-bit grey image plus what the file says about it.
 import { AppError } from '../../../src-shared/errors.js';
 import { checkDimensions } from '../limits.js';
-import type { ImportOptions, ReducedGrey, SizeLimits, WindowUsed } from '../types.js';
+import type { ImportOptions, ModelPixels, SizeLimits, WindowUsed } from '../types.js';
 import type { ReduceTo } from '../raster/import-raster.js';
 import { readReducedFrame } from './reduced-frame.js';
 import { toGrey } from './to-grey.js';
@@ -14,7 +14,7 @@ export type DicomImport = {
   header: DicomImageHeader;
   window: WindowUsed;
   warnings: string[];
-} & ({ pixels: Uint8Array; reduced?: undefined } | { pixels?: undefined; reduced: ReducedGrey });
+} & ModelPixels;
 
 export function checkFrames(h: DicomImageHeader, opts: ImportOptions, warnings: string[]): void {
   if (h.frameCount <= 1) return;

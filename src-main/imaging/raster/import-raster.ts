@@ -3,7 +3,7 @@
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/errors.js';
 import { checkDimensions } from '../limits.js';
-import type { ImageFormat, ImportOptions, ReducedGrey, SizeLimits, WindowUsed } from '../types.js';
+import type { ImageFormat, ImportOptions, ModelPixels, ReducedGrey, SizeLimits, WindowUsed } from '../types.js';
 import { decodeJpegReduced } from './jpeg-reduced.js';
 import { renderGrey } from '../window.js';
 import { decodeBmp, readBmpHeader } from './bmp.js';
@@ -28,7 +28,7 @@ export type RasterImport = {
   header: RasterHeader;
   window: WindowUsed;
   warnings: string[];
-} & ({ pixels: Uint8Array; reduced?: undefined } | { pixels?: undefined; reduced: ReducedGrey });
+} & ModelPixels;
 
 /** The size a reduced decode of this kind should have for an image of width x height, if one is
  *  wanted. */
