@@ -30,8 +30,9 @@ export const ModelCardSchema = z.object({
     /** cheaper reads the app may use instead of a full decode and area averaging, each listed only
      *  for a model whose accuracy was measured with it (metrics.app_test1*):
      *  'jpeg-dct-lanczos3': a JPEG (a file, or a grey 8-bit DICOM frame) decoded at reduced scale
-     *  in the DCT domain and resampled by libvips' Lanczos-3 straight to the letterbox size
-     *  (src-main/imaging/raster/jpeg-reduced.ts);
+     *  in the DCT domain (a file at the smallest scale still covering the letterbox, a frame in
+     *  memory at sharp's own choice) and resampled by libvips' Lanczos-3 straight to the letterbox
+     *  size (src-main/imaging/raster/jpeg-reduced.ts);
      *  'jpeg2000-lowpass-area': a JPEG 2000 DICOM decoded only down to the wavelet low-pass band
      *  at least as large as the letterbox, then area averaged (src-main/imaging/dicom/import-dicom.ts) */
     reduced_decode: z.array(z.enum(REDUCED_DECODES)).optional(),

@@ -32,7 +32,7 @@ export async function importImageReduced(filePath: string, reduceTo: ReduceTo, o
 
 async function readImage(filePath: string, opts: ImportOptions, reduceTo?: ReduceTo): Promise<ModelReadyImage> {
   const limits = resolveLimits(opts.limits);
-  const bytes = await readWholeFile(filePath, limits.maxFileBytes);
+  const { bytes, version } = await readWholeFile(filePath, limits.maxFileBytes);
   const format = sniffFormat(bytes);
   if (!format) throw notAnImage(filePath, bytes);
   const common = {
@@ -48,7 +48,7 @@ async function readImage(filePath: string, opts: ImportOptions, reduceTo?: Reduc
       const meta = { ...common, ...describedHeader(r.header), window: r.window, warnings: r.warnings };
       return r.reduced ? { ...meta, reduced: r.reduced } : { ...meta, pixels: r.pixels };
     }
-    const r = await importRaster(bytes, format, opts, limits, reduceTo);
+    const r = await importRaster(bytes, format, opts, limits, reduceTo, { path: filePath, version });
     const meta = {
       ...common,
       width: r.header.width,

@@ -17,8 +17,39 @@ function fsError(e: unknown, filePath: string): AppError {
   return new AppError('unreadable', `Cannot read ${filePath}: ${message}`, { path: filePath, errno: code });
 }
 
+/** What identifies one version of a file's content without reading it again: a reader that opens
+ *  the file a second time (jpeg-reduced.ts) compares it before and after. */
+export interface FileVersion {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  dev: number;
+}
+
+function versionOf(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number; dev: number }): FileVersion {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev };
+}
+
+/** The file's version now, or undefined where it can no longer be stat'ed. */
+export async function currentVersion(filePath: string): Promise<FileVersion | undefined> {
+  try {
+    return versionOf(await fs.stat(filePath));
+  } catch {
+    return undefined;
+  }
+}
+
+export function sameVersion(a: FileVersion | undefined, b: FileVersion | undefined): boolean {
+  return !!a && !!b && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino && a.dev === b.dev;
+}
+
 /** Stats the path and refuses anything that is not a non-empty regular file within maxBytes. */
 export async function statImageFile(filePath: string, maxBytes: number): Promise<number> {
+  return (await statImage(filePath, maxBytes)).size;
+}
+
+async function statImage(filePath: string, maxBytes: number): Promise<FileVersion> {
   let st;
   try {
     st = await fs.stat(filePath);
@@ -37,16 +68,17 @@ export async function statImageFile(filePath: string, maxBytes: number): Promise
       fileSize: st.size,
     });
   }
-  return st.size;
+  return versionOf(st);
 }
 
-export async function readWholeFile(filePath: string, maxBytes: number): Promise<Buffer> {
-  await statImageFile(filePath, maxBytes);
+/** The whole file, and the version stat'ed just before it was read. */
+export async function readWholeFile(filePath: string, maxBytes: number): Promise<{ bytes: Buffer; version: FileVersion }> {
+  const version = await statImage(filePath, maxBytes);
   try {
     const bytes = await fs.readFile(filePath);
     // The file may have been truncated to nothing between stat and read.
     if (bytes.length === 0) throw new AppError('empty', `${filePath} is empty (0 bytes)`, { path: filePath });
-    return bytes;
+    return { bytes, version };
   } catch (e) {
     if (e instanceof AppError) throw e;
     throw fsError(e, filePath);

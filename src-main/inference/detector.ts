@@ -41,21 +41,20 @@ export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { in
   } else {
     resized = box.apply(flip ? mirror(img.pixels, img.width, img.height) : img.pixels);
   }
-  const input = new Float32Array(resized.length);
-  // Python: (img / 255.0) in float64, then float32; scale is 1/255 in the card
+  // Python: (img / 255.0) in float64, then float32; scale is 1/255 in the card. In place: the
+  // letterboxed copy is this call's own.
   const inv = 1 / scale;
   const divisor = Math.abs(inv - Math.round(inv)) < 1e-9 ? Math.round(inv) : inv;
-  for (let i = 0; i < resized.length; i++) input[i] = (resized[i] / divisor - mean) / std;
-  return { input, box };
+  if (mean === 0 && std === 1) for (let i = 0; i < resized.length; i++) resized[i] = resized[i] / divisor;
+  else for (let i = 0; i < resized.length; i++) resized[i] = (resized[i] / divisor - mean) / std;
+  return { input: resized, box };
 }
 
 /** An image already at the letterbox's resized size, placed in the zero-padded input. */
 function pad(pixels: Uint8Array | Float32Array, box: Letterbox): Float32Array {
   const out = new Float32Array(box.dstW * box.dstH);
-  for (let y = 0; y < box.resizedH; y++) {
-    const o = (y + box.offsetY) * box.dstW + box.offsetX;
-    for (let x = 0; x < box.resizedW; x++) out[o + x] = pixels[y * box.resizedW + x];
-  }
+  const w = box.resizedW;
+  for (let y = 0; y < box.resizedH; y++) out.set(pixels.subarray(y * w, (y + 1) * w), (y + box.offsetY) * box.dstW + box.offsetX);
   return out;
 }
 

@@ -8,7 +8,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { importImage } from '../../src-main/imaging/import.js';
-import { jpegShrinkOnLoad } from '../../src-main/imaging/raster/jpeg-reduced.js';
+import { decodeJpegReduced, jpegDctScale, jpegShrinkOnLoad } from '../../src-main/imaging/raster/jpeg-reduced.js';
+import { readRasterHeader } from '../../src-main/imaging/raster/import-raster.js';
+import { resolveLimits } from '../../src-main/imaging/limits.js';
+import { currentVersion } from '../../src-main/imaging/read-file.js';
 import { jpeg2000Levels } from '../../src-main/imaging/codecs/openjpeg.js';
 import type { ModelReadyImage } from '../../src-main/imaging/types.js';
 import { j2kDicom, encodeJ2k, jpegDicom } from '../imaging/helpers/compressed-dicom.js';
@@ -39,14 +42,44 @@ test("the shrink-on-load factor follows sharp's rule", () => {
   assert.equal(jpegShrinkOnLoad(800, 800, 500, 500), 1);
 });
 
+test('from a file, the DCT scale is the largest whose cropped output still covers the letterbox', () => {
+  assert.equal(jpegDctScale(1935, 2400, 413, 512), 4, 'ISBI: 483 x 600 at 1/4');
+  assert.equal(jpegDctScale(1935, 2400, 484, 512), 2, '1935 / 4 is cropped to 483 columns, one short');
+  assert.equal(jpegDctScale(4000, 4000, 500, 500), 8);
+  assert.equal(jpegDctScale(800, 800, 500, 500), 1);
+});
+
+test('a JPEG file is decoded at 1/4 from the file itself, or from the bytes in hand where the file has changed since', async () => {
+  // the file's name holds brackets, which libvips' filename options must not trip over
+  const file = path.join(tmp, 'scan [2] (copy].jpg');
+  fs.copyFileSync(path.join(ISBI, '151.jpg'), file);
+  const bytes = fs.readFileSync(file);
+  const header = await readRasterHeader(bytes, 'jpeg');
+  const limits = resolveLimits();
+  const version = (await currentVersion(file))!;
+  const quarter = await decodeJpegReduced(bytes, header, 413, 512, limits, { path: file, version });
+  assert.deepEqual(quarter?.span, { x0: 0, y0: 0, width: 1932, height: 2400 }, '1/4 scale: 483 columns');
+  // a version that no longer matches: the pixels must come from the bytes that were hashed
+  const stale = await decodeJpegReduced(bytes, header, 413, 512, limits, { path: file, version: { ...version, mtimeMs: version.mtimeMs - 1000 } });
+  assert.deepEqual(stale?.span, { x0: 0, y0: 0, width: 1934, height: 2400 }, 'from the bytes: sharp decodes at 1/2');
+  // the file gone: the same
+  fs.rmSync(file);
+  const gone = await decodeJpegReduced(bytes, header, 413, 512, limits, { path: file, version });
+  assert.deepEqual(gone?.span, { x0: 0, y0: 0, width: 1934, height: 2400 });
+  // both reads are the same picture, a resampling apart
+  let diff = 0;
+  for (let i = 0; i < quarter!.pixels.length; i++) diff += Math.abs(quarter!.pixels[i] - stale!.pixels[i]);
+  assert.ok(diff / quarter!.pixels.length < 3, `mean absolute difference ${(diff / quarter!.pixels.length).toFixed(2)} grey levels`);
+});
+
 test('a reduced read describes the image exactly as a full import does', async () => {
   const file = path.join(ISBI, '151.jpg');
   const full = await importImage(file);
   const reduced = await readForModel(file, model.card);
   assert.ok(reduced.reduced && !reduced.pixels, 'an ISBI JPEG is read reduced');
   assert.deepEqual([reduced.reduced.width, reduced.reduced.height], [413, 512]);
-  // libvips' 1/2-scale decode drops the odd last column
-  assert.deepEqual(reduced.reduced.span, { x0: 0, y0: 0, width: 1934, height: 2400 });
+  // libvips' 1/4-scale decode drops the last partial block: 483 columns, from 1932 source columns
+  assert.deepEqual(reduced.reduced.span, { x0: 0, y0: 0, width: 1932, height: 2400 });
   const { pixels: _p, ...fullMeta } = full;
   const { reduced: _r, ...reducedMeta } = reduced;
   assert.deepEqual(reducedMeta, fullMeta);

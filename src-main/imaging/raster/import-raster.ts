@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { AppError } from '../../../src-shared/errors.js';
 import { checkDimensions } from '../limits.js';
 import type { ImageFormat, ImportOptions, ModelPixels, ReducedGrey, SizeLimits, WindowUsed } from '../types.js';
-import { decodeJpegReduced } from './jpeg-reduced.js';
+import { decodeJpegReduced, type FileSource } from './jpeg-reduced.js';
 import { renderGrey } from '../window.js';
 import { decodeBmp, readBmpHeader } from './bmp.js';
 import { readPngHeader } from './png-header.js';
@@ -140,6 +140,8 @@ export async function importRaster(
   opts: ImportOptions,
   limits: SizeLimits,
   reduceTo?: ReduceTo,
+  /** where the bytes came from, for a reduced read that opens the file itself */
+  file?: FileSource,
 ): Promise<RasterImport> {
   const declared = declaredSize(bytes, format);
   if (declared) checkDimensions(declared.width, declared.height, limits, `${NAMES[format]} image`);
@@ -165,7 +167,7 @@ export async function importRaster(
   if (target) {
     let reduced: ReducedGrey | undefined;
     try {
-      reduced = await decodeJpegReduced(bytes, header, target.width, target.height, limits);
+      reduced = await decodeJpegReduced(bytes, header, target.width, target.height, limits, file);
     } catch (e) {
       throw sharpFailure(e, format);
     }
