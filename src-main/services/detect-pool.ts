@@ -1,6 +1,7 @@
 // A pool of detect workers (detect-worker.ts), each with its own model session. On the CPU: one
 // worker per core (up to 8), each session single-threaded. On a GPU: two, so one image is read
-// while the other is on the device.
+// while the other is on the device. A worker that stops (a decoder taking its thread down, memory)
+// is replaced; what it held is retried once, alone, so one bad file is skipped, not the batch.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError, type AppErrorData } from '../../src-shared/errors.js';
@@ -42,80 +43,139 @@ export function defaultPoolSize(model: LoadedModel): number {
   return model.provider.gpu ? 2 : Math.max(1, Math.min(MAX_CPU_WORKERS, os.availableParallelism?.() ?? os.cpus().length));
 }
 
-interface Slot {
-  worker: Worker;
-  inFlight: Map<number, { resolve: (m: WorkerReply) => void; reject: (e: unknown) => void }>;
+export interface PoolOptions {
+  /** the worker's module; tests give one that stops on cue */
+  workerUrl?: URL;
 }
 
-export async function startDetectPool(model: LoadedModel, size = defaultPoolSize(model)): Promise<DetectPool> {
+interface Job {
+  req: WorkerRequest;
+  resolve: (m: WorkerReply) => void;
+  reject: (e: unknown) => void;
+  /** times a worker stopped while holding this request */
+  crashes: number;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  /** holding a request that was in a worker that stopped: it runs alone, so a second stop names it */
+  solo: boolean;
+  inFlight: Map<number, Job>;
+  lastError?: unknown;
+}
+
+/** Worker stops in a row, with no image answered between them, after which the pool gives up:
+ *  something beyond one file is wrong (memory, the install), and restarting would loop. */
+const MAX_STOPS_IN_A_ROW = 4;
+
+export async function startDetectPool(model: LoadedModel, size = defaultPoolSize(model), opts: PoolOptions = {}): Promise<DetectPool> {
   const slots: Slot[] = [];
-  const queue: { req: WorkerRequest; resolve: (m: WorkerReply) => void; reject: (e: unknown) => void }[] = [];
+  const queue: Job[] = [];
   let failure: unknown = null;
   let closing = false;
+  let started = false;
   let nextId = 0;
+  let stopsInARow = 0;
 
   const pump = () => {
-    while (queue.length) {
-      const slot = slots.reduce<Slot | undefined>((best, s) => (s.inFlight.size < DEPTH && (!best || s.inFlight.size < best.inFlight.size) ? s : best), undefined);
+    while (queue.length && !failure) {
+      const job = queue[0];
+      const open = slots.filter((s) => s.ready && !s.solo);
+      // a request that was in a stopped worker goes to an idle one, alone
+      const slot = job.crashes
+        ? open.find((s) => s.inFlight.size === 0)
+        : open.reduce<Slot | undefined>((best, s) => (s.inFlight.size < DEPTH && (!best || s.inFlight.size < best.inFlight.size) ? s : best), undefined);
       if (!slot) return;
-      const job = queue.shift()!;
-      slot.inFlight.set(job.req.id, { resolve: job.resolve, reject: job.reject });
+      queue.shift();
+      slot.solo = job.crashes > 0;
+      slot.inFlight.set(job.req.id, job);
       slot.worker.postMessage(job.req);
     }
   };
-  // a dead worker fails everything waiting, so the caller stops instead of hanging
+  // the pool cannot go on: everything waiting fails, so the caller stops instead of hanging
   const failAll = (e: unknown) => {
     failure ??= e;
     for (const s of slots) {
-      for (const w of s.inFlight.values()) w.reject(failure);
+      for (const j of s.inFlight.values()) j.reject(failure);
       s.inFlight.clear();
     }
     for (const j of queue.splice(0)) j.reject(failure);
   };
 
-  const ready: Promise<void>[] = [];
-  for (let i = 0; i < size; i++) {
-    const worker = new Worker(workerUrl(), { workerData: { cardPath: model.cardPath, provider: model.provider.name, threads: 1 } });
-    const slot: Slot = { worker, inFlight: new Map() };
-    slots.push(slot);
-    ready.push(
-      new Promise<void>((resolve, reject) => {
-        worker.on('message', (m: WorkerReply) => {
-          if (m.id === -1) return m.ok ? resolve() : reject(new AppError(m.error.code, m.error.message, m.error.detail));
-          const w = slot.inFlight.get(m.id);
-          slot.inFlight.delete(m.id);
-          w?.resolve(m);
-          pump();
-        });
-        worker.on('error', (e) => {
-          reject(e);
-          failAll(e);
-        });
-        worker.on('exit', (code) => {
-          const e = new Error(`detect worker exited with code ${code}`);
-          reject(e);
-          // idle or not, a worker gone is a pool that would post work nobody answers
-          if (!closing) failAll(e);
-        });
-      }),
-    );
-  }
+  /** A worker stopped while running: each request it held is retried once, alone, in a fresh
+   *  worker; a request that stops a worker twice is answered as failed and the batch goes on. */
+  const onStopped = (slot: Slot, code: number) => {
+    const reason = slot.lastError instanceof Error ? slot.lastError.message : `exit code ${code}`;
+    if (++stopsInARow > MAX_STOPS_IN_A_ROW) return failAll(new AppError('internal', `detect workers keep stopping (${reason})`));
+    const held = [...slot.inFlight.values()];
+    slot.inFlight.clear();
+    slot.solo = false;
+    const retry: Job[] = [];
+    for (const job of held) {
+      job.crashes++;
+      if (job.req.kind !== 'detect') job.reject(new AppError('internal', `detect worker stopped (${reason})`));
+      else if (job.crashes >= 2) {
+        const error = new AppError('internal', `The image reader stopped twice while reading this file (${reason}); it was skipped`, { path: job.req.path });
+        job.resolve({ id: job.req.id, ok: false, error: error.toJSON() });
+      } else retry.push(job);
+    }
+    queue.unshift(...retry);
+    spawn(slot).catch(failAll);
+  };
+
+  const spawn = (slot: Slot) =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(opts.workerUrl ?? workerUrl(), { workerData: { cardPath: model.cardPath, provider: model.provider.name, threads: 1 } });
+      slot.worker = worker;
+      slot.ready = false;
+      slot.lastError = undefined;
+      worker.on('message', (m: WorkerReply) => {
+        if (m.id === -1) {
+          if (!m.ok) return reject(new AppError(m.error.code, m.error.message, m.error.detail));
+          slot.ready = true;
+          resolve();
+          return pump();
+        }
+        const job = slot.inFlight.get(m.id);
+        slot.inFlight.delete(m.id);
+        if (slot.inFlight.size === 0) slot.solo = false;
+        if (m.ok) stopsInARow = 0;
+        job?.resolve(m);
+        pump();
+      });
+      // an uncaught error in the worker; its exit follows
+      worker.on('error', (e) => (slot.lastError = e));
+      worker.on('exit', (code) => {
+        if (closing || worker !== slot.worker) return;
+        if (!slot.ready) {
+          slot.inFlight.clear();
+          return reject(slot.lastError ?? new Error(`detect worker exited with code ${code} before it was ready`));
+        }
+        slot.ready = false;
+        if (!started || failure) return failAll(slot.lastError ?? new Error(`detect worker exited with code ${code}`));
+        onStopped(slot, code);
+      });
+    });
+
+  for (let i = 0; i < size; i++) slots.push({ worker: undefined as unknown as Worker, ready: false, solo: false, inFlight: new Map() });
   const close = async () => {
     closing = true;
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    await Promise.all(slots.map((s) => s.worker?.terminate()));
   };
   try {
-    await Promise.all(ready);
+    await Promise.all(slots.map(spawn));
   } catch (e) {
     await close();
     throw e;
   }
+  started = true;
 
   type Unnumbered = { kind: 'detect'; path: string; facingLeft?: boolean } | { kind: 'bare'; runs: number };
   const submit = (req: Unnumbered) =>
     new Promise<WorkerReply>((resolve, reject) => {
       if (failure) return reject(failure);
-      queue.push({ req: { ...req, id: nextId++ } as WorkerRequest, resolve, reject });
+      queue.push({ req: { ...req, id: nextId++ } as WorkerRequest, resolve, reject, crashes: 0 });
       pump();
     });
 

@@ -1,6 +1,7 @@
 // The batch's pool of detect workers (src-main/services/detect-pool.ts), with the real model in
 // worker threads: the same landmarks as detection on the main thread, a bad file answered
-// without stopping the pool, and a model that cannot load in the workers refused at start.
+// without stopping the pool, a file that stops its worker skipped while the batch goes on, and a
+// model that cannot load in the workers refused at start.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import { detect } from '../../src-main/inference/detector.js';
 import { findModelCard, loadModel, type LoadedModel } from '../../src-main/inference/model.js';
 import { readForModel } from '../../src-main/inference/read-for-model.js';
 import { startDetectPool } from '../../src-main/services/detect-pool.js';
+import { runBatchPipeline, type PipelineResult } from '../../src-main/services/batch-pipeline.js';
 import { ISBI } from '../helpers/cli.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-pool-'));
@@ -40,6 +42,66 @@ test('workers give the landmarks the main thread gives; a bad file is answered a
       r.landmarks.forEach((p, k) => assert.ok(Math.hypot(p.x - here[k].x, p.y - here[k].y) < 1e-2, `${path.basename(files[i])} ${p.id}`));
     }
     assert.ok((await pool.bareThroughput(2)) > 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a file that stops its worker is retried alone, then skipped; the others are all answered, in order', async () => {
+  const stopping = new URL('./fixtures/stopping-worker.mjs', import.meta.url);
+  const images = ['151', '152', '153', '154', '155', '156'].map((id) => path.join(ISBI, 'images', `${id}.jpg`));
+  const poison = path.join(tmp, 'poison.jpg');
+  fs.copyFileSync(images[0], poison);
+  {
+    // both requests in the one worker when it stops: the innocent one must not be retried beside
+    // the poison again, or the second stop would count against it too
+    const pool = await startDetectPool(model, 1, { workerUrl: stopping });
+    try {
+      const [p, ok] = await Promise.all([pool.detect(poison), pool.detect(images[1])]);
+      assert.ok(!p.ok && /stopped twice/.test(p.error.message));
+      assert.ok(ok.ok, JSON.stringify(ok));
+    } finally {
+      await pool.close();
+    }
+  }
+  const paths = [images[0], images[1], poison, images[2], images[3], images[4], images[5]];
+  for (const size of [1, 2]) {
+    const pool = await startDetectPool(model, size, { workerUrl: stopping });
+    try {
+      const results: PipelineResult[] = [];
+      const t0 = performance.now();
+      const r = await runBatchPipeline(model, paths, { pool, onResult: (x) => void results.push(x) });
+      assert.ok(performance.now() - t0 < 60_000);
+      assert.deepEqual(results.map((x) => x.path), paths, `${size} worker(s): every file answered, in order`);
+      assert.deepEqual(r, { done: 6, failed: 1 });
+      const bad = results[2];
+      assert.ok(!bad.ok && bad.error.code === 'internal' && /stopped twice/.test(bad.error.message), JSON.stringify(bad));
+      // the files that shared a worker with it were retried, not failed, and came out right
+      const ref = (await detect(model, await readForModel(images[1], model.card))).landmarks;
+      const got = results[1];
+      assert.ok(got.ok);
+      got.landmarks.forEach((p, k) => assert.ok(Math.hypot(p.x - ref[k].x, p.y - ref[k].y) < 1e-2));
+      // and the pool still works afterwards
+      assert.ok((await pool.detect(images[2])).ok);
+    } finally {
+      await pool.close();
+    }
+  }
+});
+
+test('workers that keep stopping fail the pool instead of restarting forever', async () => {
+  const stopping = new URL('./fixtures/stopping-worker.mjs', import.meta.url);
+  const pool = await startDetectPool(model, 1, { workerUrl: stopping });
+  try {
+    const poisons = Array.from({ length: 4 }, (_, i) => path.join(tmp, `poison-${i}.jpg`));
+    const t0 = performance.now();
+    const replies = await Promise.allSettled(poisons.map((p) => pool.detect(p)));
+    assert.ok(performance.now() - t0 < 60_000);
+    // two stops for the first file, two for the second: the third is refused
+    assert.ok(replies[0].status === 'fulfilled' && !replies[0].value.ok);
+    assert.ok(replies[1].status === 'fulfilled' && !replies[1].value.ok);
+    assert.ok(replies.slice(2).every((x) => x.status === 'rejected' && /keep stopping/.test(String(x.reason?.message))), JSON.stringify(replies.slice(2)));
+    await assert.rejects(pool.detect(path.join(ISBI, 'images', '151.jpg')), /keep stopping/);
   } finally {
     await pool.close();
   }
