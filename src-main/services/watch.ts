@@ -301,8 +301,9 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
     } catch (e) {
       // a detect worker could not start (a broken install): nothing a file did; give up
       if (/^ERR_/.test(String((e as { code?: unknown }).code ?? ''))) throw new AppError('internal', `the image decoder cannot run: ${(e as Error).message}`);
-      // it died on some file (a decoder crash): the unanswered files go again one at a time, so
-      // that only the file that crashes it alone is charged an attempt
+      // the pool gave up: its workers kept stopping (a file that stops one is retried and skipped
+      // by the pool itself). The unanswered files go again one at a time, so that only a file
+      // that crashes a worker on its own is charged an attempt
       const err = toAppError(e);
       log(`a detect worker stopped: ${err.message}`);
       const unanswered = files.filter((f) => !answered.has(f) && waiting.has(f));
