@@ -28,6 +28,10 @@ DEFAULTS = {
     "val_ids": None,  # default: every tenth id of train.txt
     "augment": {},
     "threads": 2,
+    # a checkpoint (best.pt / last.pt of an earlier run) whose weights start this run, with a new
+    # optimiser and schedule: a warm restart for a model that was still improving when its
+    # schedule ended. Ignored when the run resumes from its own last.pt.
+    "init_weights": None,
 }
 
 

@@ -137,6 +137,9 @@ def main(argv=None):
         start_epoch, best = ck["epoch"] + 1, ck["best"]
         torch.set_rng_state(ck["torch_rng"])
         log(out, f"resumed from {last} at epoch {start_epoch}", rank)
+    elif cfg["init_weights"]:
+        model.load_state_dict(torch.load(cfg["init_weights"], map_location="cpu")["model"])
+        log(out, f"weights from {cfg['init_weights']}; new optimiser and schedule", rank)
     (out / "config.json").write_text(json.dumps(cfg, indent=2))
     net = model
     distributed = dist.is_available() and dist.is_initialized()

@@ -36,6 +36,20 @@ class TrainSmoke(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("resumed from", (out / "train.log").read_text())
             self.assertEqual(torch.load(out / "last.pt", map_location="cpu")["epoch"], 1)
+            # a new run started from those weights: the first step begins where they left off
+            warm = Path(tmp) / "warm"
+            r = run("-m", "training.train", "--config", str(CONFIG), "--out", str(warm), *SMALL, "--set", "epochs=1",
+                    "--set", "lr=0", "--set", "backbone_lr=0", "--set", f'init_weights="{out / "last.pt"}"')
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("new optimiser and schedule", (warm / "train.log").read_text())
+            start = torch.load(out / "last.pt", map_location="cpu")["model"]
+            after = torch.load(warm / "last.pt", map_location="cpu")["model"]
+            # learning rate 0: the weights it saved are the ones it was given (batch-norm running
+            # statistics still move in training mode)
+            learned = [k for k in start if not k.endswith(("running_mean", "running_var", "num_batches_tracked"))]
+            self.assertGreater(len(learned), 10)
+            for k in learned:
+                self.assertTrue(torch.equal(start[k], after[k]), k)
             onnx_path = Path(tmp) / "tiny.onnx"
             r = run("-m", "training.export", "--checkpoint", str(out / "best.pt"), "--out", str(onnx_path))
             self.assertEqual(r.returncode, 0, r.stderr)
