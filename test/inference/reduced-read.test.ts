@@ -112,6 +112,18 @@ test('reduced and full reads give the same landmarks but for resampling noise: n
     pairs.push([await importImage(file), await readForModel(file, model.card)]);
   }
   assertNoOffset('JPEG', await compareReads(pairs), 0.3);
+
+  // a one-channel JPEG file takes the grey branch of the 1/4 read
+  const greyPairs: [ModelReadyImage, ModelReadyImage][] = [];
+  for (const id of ['151', '175', '205']) {
+    const file = path.join(tmp, `${id}-grey.jpg`);
+    await sharp(path.join(ISBI, `${id}.jpg`)).toColourspace('b-w').jpeg({ quality: 95 }).toFile(file);
+    const reduced = await readForModel(file, model.card);
+    assert.ok(reduced.reduced && reduced.photometric === 'MONOCHROME2');
+    assert.deepEqual(reduced.reduced.span, { x0: 0, y0: 0, width: 1932, height: 2400 });
+    greyPairs.push([await importImage(file), reduced]);
+  }
+  assertNoOffset('grey JPEG', await compareReads(greyPairs), 0.3);
 });
 
 /** Three test1 images as DICOMs made by `encode`, each read in full and reduced; the reduced read
