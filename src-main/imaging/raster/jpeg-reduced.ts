@@ -79,14 +79,16 @@ async function decodeFileAtScale(file: FileSource, header: RasterHeader, w: numb
   const input = `${file.path}[shrink=${f}]`;
   try {
     // a libvips that ignored the option would hand over the full image, in a place the span
-    // below would get wrong
-    const meta = await sharp(input, { limitInputPixels: false }).metadata();
+    // below would get wrong; the header is read beside the decode, not before it
+    const [meta, out] = await Promise.all([
+      sharp(input, { limitInputPixels: false }).metadata(),
+      sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'warning' })
+        .resize(w, h, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: false })
+        .toColourspace(colour ? 'srgb' : 'b-w')
+        .raw()
+        .toBuffer({ resolveWithObject: true }),
+    ]);
     if (meta.width !== sw || meta.height !== sh) return undefined;
-    const out = await sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'warning' })
-      .resize(w, h, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: false })
-      .toColourspace(colour ? 'srgb' : 'b-w')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
     // the bytes already read were hashed and described: their pixels must be these pixels
     if (!sameVersion(await currentVersion(file.path), file.version)) return undefined;
     return reducedFrom(out, header, w, h, f, colour);
