@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { importImage, importImageReduced, type ModelReadyImage } from '../src-main/imaging/import.js';
-import { Letterbox } from '../src-main/inference/letterbox.js';
+import { reducedSize } from '../src-main/inference/read-for-model.js';
 import { loadModel } from '../src-main/inference/model.js';
 import { evaluateDataset } from '../src-main/services/evaluate.js';
 import { imagePath, readSplit } from '../src-main/services/isbi-dataset.js';
@@ -22,7 +22,6 @@ const encode = codec === 'jpeg2000' ? j2kDicom : jpegDicom;
 const root = path.join(sharedDataDir(), 'data/isbi2015');
 const limit = values.limit ? Number(values.limit) : undefined;
 const model = await loadModel({ provider: 'cpu' });
-const { width: W, height: H } = model.card.input;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-reduced-eval-'));
 const dicom = (id: string) => path.join(tmp, `${id}.dcm`);
 
@@ -53,13 +52,7 @@ try {
     fs.writeFileSync(dicom(id), await encode(src.pixels, src.width, src.height));
   }
   const full = await evaluate((file) => importImage(file));
-  const reduced = await evaluate((file) =>
-    importImageReduced(file, (w, h, kind) => {
-      if (kind !== codec) return undefined;
-      const box = new Letterbox(w, h, W, H);
-      return { width: box.resizedW, height: box.resizedH };
-    }),
-  );
+  const reduced = await evaluate((file) => importImageReduced(file, (w, h, kind) => (kind === codec ? reducedSize(model.card, w, h, kind) : undefined)));
   if (reduced.r.reads.full) throw new Error(`${reduced.r.reads.full} images were not read reduced`);
   let sx = 0, sy = 0, n = 0;
   for (const id of ids) {

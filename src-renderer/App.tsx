@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { CaseDetail, CaseSummary } from '../src-shared/api/contract.js';
 import { ANALYSES } from '../src-shared/ceph/index.js';
+import { MANUAL_SET_MODEL } from '../src-shared/landmarks.js';
 import type { AppError, AppErrorData } from '../src-shared/errors.js';
 import { asAppError } from './api/envelope.js';
 import type { Transport } from './api/transport.js';
@@ -120,21 +121,19 @@ export function App({ transport }: { transport: Transport }) {
   );
 
   const changeFacing = useCallback(
-    async (facingLeft: boolean): Promise<boolean> => {
-      if (!detail) return false;
+    async (facingLeft: boolean): Promise<void> => {
+      if (!detail) return;
       try {
         const d = await api['images.setOrientation']({ imageId: detail.imageId, orientation: facingLeft ? 'facing-left' : 'facing-right' });
         setDetail(d);
         // the model's landmarks were found on the image turned the other way: find them again.
         // Corrections by hand would be left behind in the old set (still in the database), so ask.
         const set = d.landmarks;
-        if (!set || set.modelName === 'manual') return true;
+        if (!set || set.modelName === MANUAL_SET_MODEL) return;
         const corrected = set.points.some((p) => p.source === 'hand');
         if (!corrected || window.confirm('Detect the landmarks again for this orientation? The corrected landmarks stay in the case history but are no longer shown.')) editing.detect();
-        return true;
       } catch (e) {
         showError(asAppError(e));
-        return false;
       }
     },
     [api, detail, editing, showError],
@@ -208,7 +207,7 @@ export function App({ transport }: { transport: Transport }) {
           outcomes={outcomes}
           onDismissOutcomes={() => setOutcomes([])}
         />
-        <WatchFolder api={api} onProcessed={() => void refreshCases()} />
+        <WatchFolder api={api} onProcessed={refreshCases} />
       </aside>
       <main className="center">
         {error && (

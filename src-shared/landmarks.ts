@@ -42,6 +42,9 @@ export const MANUAL_LANDMARKS: readonly LandmarkDef[] = [
   { id: 'soft_tissue_nasion', abbr: "N'", name: 'Soft tissue nasion' },
 ];
 
+/** The model name of a landmark set started by hand (no detection behind it). */
+export const MANUAL_SET_MODEL = 'manual';
+
 export const ALL_LANDMARKS: readonly LandmarkDef[] = [...ISBI_LANDMARKS, ...MANUAL_LANDMARKS];
 export type LandmarkId = string;
 

@@ -34,7 +34,7 @@ export const ModelCardSchema = z.object({
      *  memory at sharp's own choice) and resampled by libvips' Lanczos-3 straight to the letterbox
      *  size (src-main/imaging/raster/jpeg-reduced.ts);
      *  'jpeg2000-lowpass-area': a JPEG 2000 DICOM decoded only down to the wavelet low-pass band
-     *  at least as large as the letterbox, then area averaged (src-main/imaging/dicom/import-dicom.ts) */
+     *  at least as large as the letterbox, then area averaged (src-main/imaging/dicom/reduced-frame.ts) */
     reduced_decode: z.array(z.enum(REDUCED_DECODES)).optional(),
     pad_value: z.number(),
     orientation: z.enum(['facing-right', 'facing-left']),

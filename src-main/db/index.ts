@@ -9,5 +9,3 @@ export { EDIT_KINDS, FILE_STATUSES, ORIENTATIONS, POINT_SOURCES, SPACING_SOURCES
 export { defaultDbPath, resolveDbPath, userDataDir } from './paths.js';
 export { LATEST_VERSION, migrate, schemaVersion } from './migrations.js';
 export { connectionSettings, openDatabase } from './open.js';
-export { SETTINGS } from './settings.js';
-export type { SettingKey, SettingValue } from './settings.js';

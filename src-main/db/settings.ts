@@ -15,7 +15,7 @@ export const SETTINGS = {
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
 
-const SettingRow = z.object({ key: z.string(), value: z.string(), updated_at: z.string() });
+const SettingRow = z.object({ value: z.string() });
 
 function schemaOf(key: string): z.ZodType {
   const s = (SETTINGS as Record<string, z.ZodType>)[key];
@@ -25,7 +25,7 @@ function schemaOf(key: string): z.ZodType {
 
 export function createSettingsRepository(db: Db, now: () => Date) {
   const q = {
-    get: db.prepare('SELECT key, value, updated_at FROM settings WHERE key = ?'),
+    get: db.prepare('SELECT value FROM settings WHERE key = ?'),
     put: db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
     remove: db.prepare('DELETE FROM settings WHERE key = ?'),
   };
@@ -34,14 +34,8 @@ export function createSettingsRepository(db: Db, now: () => Date) {
       const schema = schemaOf(key);
       const row = q.get.get(key);
       if (row === undefined) return null;
-      const { value } = SettingRow.parse(row);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(value);
-      } catch {
-        return null;
-      }
-      const r = schema.safeParse(parsed);
+      // the column is CHECK (json_valid(value)): what is stored always parses as JSON
+      const r = schema.safeParse(JSON.parse(SettingRow.parse(row).value));
       return r.success ? (r.data as SettingValue<K>) : null;
     },
     /** null clears the setting */

@@ -13,6 +13,11 @@ export interface VoiLut {
 export type VoiFunction = 'LINEAR' | 'LINEAR_EXACT' | 'SIGMOID';
 
 /** Percentiles of the robust window, chosen to ignore collimator edges and burnt-out spots. */
+/** The window of 8-bit data shown as they are (no VOI): every grey level is its own. */
+export function identityWindow(): WindowUsed {
+  return { centre: 128, width: 256, source: 'none' };
+}
+
 export const PERCENTILE_LOW = 0.005;
 export const PERCENTILE_HIGH = 0.995;
 
@@ -114,7 +119,7 @@ export function renderGrey(input: GreyInput): GreyOutput {
     fn = windowFunction(input.window.centre, input.window.width, input.voiFunction ?? 'LINEAR');
   } else if (bitsStored <= 8 && !signed && slope === 1 && intercept === 0) {
     // Already display-ready 8-bit data: copy as they are.
-    window = { centre: 128, width: 256, source: 'none' };
+    window = identityWindow();
     fn = (x) => x;
   } else {
     window = percentileWindow(input, slope, intercept);

@@ -45,8 +45,7 @@ export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { in
   // letterboxed copy is this call's own.
   const inv = 1 / scale;
   const divisor = Math.abs(inv - Math.round(inv)) < 1e-9 ? Math.round(inv) : inv;
-  if (mean === 0 && std === 1) for (let i = 0; i < resized.length; i++) resized[i] = resized[i] / divisor;
-  else for (let i = 0; i < resized.length; i++) resized[i] = (resized[i] / divisor - mean) / std;
+  for (let i = 0; i < resized.length; i++) resized[i] = (resized[i] / divisor - mean) / std;
   return { input: resized, box };
 }
 

@@ -150,6 +150,11 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
   };
 }
 
+/** One mid-grey input of the card's size: what bare-inference timings run on. */
+export function constantInput(card: ModelCard): Float32Array {
+  return new Float32Array(card.input.height * card.input.width).fill(0.5);
+}
+
 /** Why the CUDA provider cannot load, when its library is not installed beside onnxruntime's
  *  binding (the npm package fetches it only on request). Asking onnxruntime to try anyway costs
  *  nothing but prints a red error dump on stderr, in the middle of CLI output. */

@@ -11,7 +11,7 @@ import { createEventBus, type EventBus } from './events.js';
 import { createHandlers, createPixelSource, type ApiHandlers, type PixelSource } from './handlers.js';
 import { createImageLibrary, type ImageLibrary } from './image-library.js';
 import { reportForCase } from '../reports/index.js';
-import { createWatchSetting, type WatchSetting, type WatchSettingDeps } from './watch-setting.js';
+import { createWatchSetting } from './watch-setting.js';
 
 export interface AppOptions {
   dbPath?: string;
@@ -22,8 +22,6 @@ export interface AppOptions {
   watch?: string;
   /** watch the folder saved in the settings: hosts of the UI (serve, Electron), not one-shot commands */
   resumeWatch?: boolean;
-  /** the watcher's timing (tests) */
-  watchTuning?: WatchSettingDeps['tuning'];
 }
 
 export interface App {
@@ -32,7 +30,6 @@ export interface App {
   events: EventBus;
   handlers: ApiHandlers;
   pixels: PixelSource;
-  watch: WatchSetting;
   model(): Promise<LoadedModel>;
   close(): Promise<void>;
 }
@@ -66,7 +63,7 @@ export function createApp(opts: AppOptions = {}): App {
     return loading;
   };
   const running = new Set<Promise<unknown>>();
-  const watch = createWatchSetting({ store, library, model, events, log, tuning: opts.watchTuning });
+  const watch = createWatchSetting({ store, library, model, events, log });
   const handlers = createHandlers({
     watch,
     store,
@@ -93,7 +90,6 @@ export function createApp(opts: AppOptions = {}): App {
     events,
     handlers,
     pixels: createPixelSource(store, library),
-    watch,
     model,
     async close() {
       await watch.close();

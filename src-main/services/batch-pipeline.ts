@@ -3,16 +3,15 @@
 import type { AppErrorData } from '../../src-shared/errors.js';
 import type { DetectedLandmark } from '../inference/detector.js';
 import type { LoadedModel } from '../inference/model.js';
+import type { DecodedImageMeta } from '../imaging/types.js';
 import { defaultPoolSize, startDetectPool, type DetectPool, type DetectReply } from './detect-pool.js';
 
 export type PipelineResult =
-  | { path: string; ok: true; image: Record<string, unknown> & { width: number; height: number }; landmarks: DetectedLandmark[] }
+  | { path: string; ok: true; image: DecodedImageMeta; landmarks: DetectedLandmark[] }
   | { path: string; ok: false; error: AppErrorData };
 
 export interface PipelineOptions {
   onResult: (r: PipelineResult) => void | Promise<void>;
-  /** workers; default one per core (two on a GPU) */
-  workers?: number;
   /** a pool already started (the benchmark's, warmed up); left running */
   pool?: DetectPool;
   facingLeft?: boolean;
@@ -21,7 +20,7 @@ export interface PipelineOptions {
 
 export async function runBatchPipeline(model: LoadedModel, paths: string[], opts: PipelineOptions): Promise<{ done: number; failed: number }> {
   // a watch folder often hands over one file at a time: no more sessions than files
-  const pool = opts.pool ?? (await startDetectPool(model, opts.workers ?? Math.max(1, Math.min(paths.length, defaultPoolSize(model)))));
+  const pool = opts.pool ?? (await startDetectPool(model, Math.max(1, Math.min(paths.length, defaultPoolSize(model)))));
   // enough requests ahead to keep every worker busy while results are written in order
   const ahead = pool.size * 4;
   const pending: Promise<DetectReply>[] = [];

@@ -10,7 +10,6 @@ import { etaSeconds, type EventBus } from './events.js';
 import { walkFolder } from './folder-walk.js';
 import type { ImageLibrary } from './image-library.js';
 import { imageRecord, modelPoints } from './import-service.js';
-import type { DecodedImageMeta } from '../imaging/types.js';
 
 export interface BatchSummary {
   jobId: string;
@@ -68,7 +67,7 @@ export async function runBatch(opts: BatchOptions, taskId = crypto.randomUUID())
       onResult: (r) => {
         processedNow++;
         if (r.ok) {
-          const meta = r.image as unknown as DecodedImageMeta;
+          const meta = r.image;
           opts.library.keep(r.path, meta.sha256);
           const imported = store.importWithLandmarks({ image: imageRecord(meta, r.path), model: model.card.name, version: model.card.version, points: modelPoints(r.landmarks) });
           store.markFile(jobId, r.path, { status: 'done', imageId: imported.image.id });

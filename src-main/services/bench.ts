@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { detect } from '../inference/detector.js';
-import { readForModel } from '../inference/read-for-model.js';
-import { describeProvider, loadModel, type LoadedModel } from '../inference/model.js';
+import { readForModel, reducedSize } from '../inference/read-for-model.js';
+import { constantInput, describeProvider, loadModel, type LoadedModel } from '../inference/model.js';
 import { projectRoot, sharedDataDir } from '../util/paths.js';
 import { runBatchPipeline } from './batch-pipeline.js';
 import { startDetectPool } from './detect-pool.js';
@@ -14,8 +14,8 @@ import { createCaseStore, type CaseStore } from '../db/store.js';
 import { imageRecord, modelPoints } from './import-service.js';
 import sharp from 'sharp';
 import { readJpegFrameHeader } from '../imaging/codecs/jpeg-markers.js';
-import { jpegDctScale } from '../imaging/raster/jpeg-reduced.js';
-import { Letterbox } from '../inference/letterbox.js';
+import { readHead } from '../imaging/read-file.js';
+import { fileDctScale, shrunkFileName } from '../imaging/raster/jpeg-reduced.js';
 
 export interface StageStats {
   median_ms: number;
@@ -41,9 +41,8 @@ export interface BenchOptions {
 
 async function timeFile(model: LoadedModel, file: string, runs: number, store: CaseStore) {
   const stages: Record<string, number[]> = { decode: [], preprocess: [], inference: [], decoding: [], database: [], end_to_end: [], bare_inference: [] };
-  const { height, width } = model.card.input;
-  const bareInput = new Float32Array(height * width).fill(0.5);
-  const floor = jpegDecoderOnly(file, model);
+  const constant = constantInput(model.card);
+  const floor = await jpegDecoderOnly(file, model);
   if (floor) stages.decoder_only = [];
   let imageId: number | null = null;
   for (let i = 0; i < runs + 2; i++) {
@@ -59,7 +58,7 @@ async function timeFile(model: LoadedModel, file: string, runs: number, store: C
     const t3 = performance.now();
     // bare inference timed in the same loop: this VM's speed drifts by up to 2x over minutes,
     // so a baseline measured at another time would make the overhead meaningless
-    await model.run(bareInput, 1);
+    await model.run(constant, 1);
     const t4 = performance.now();
     if (floor) await floor();
     const t5 = performance.now();
@@ -93,22 +92,15 @@ async function timeFile(model: LoadedModel, file: string, runs: number, store: C
  * sharp to raw pixels, with no resampling, hashing or checks. No read of the file can cost less
  * here, so it bounds the overhead any change to the rest could reach.
  */
-function jpegDecoderOnly(file: string, model: LoadedModel): (() => Promise<unknown>) | undefined {
-  if (!model.card.input.reduced_decode?.includes('jpeg-dct-lanczos3')) return undefined;
-  const head = Buffer.alloc(64 * 1024);
-  const fd = fs.openSync(file, 'r');
-  const n = fs.readSync(fd, head, 0, head.length, 0);
-  fs.closeSync(fd);
-  const sof = readJpegFrameHeader(head.subarray(0, n));
-  if (!sof) return undefined;
-  const box = new Letterbox(sof.width, sof.height, model.card.input.width, model.card.input.height);
-  const f = jpegDctScale(sof.width, sof.height, box.resizedW, box.resizedH);
-  return f > 1 ? () => sharp(`${file}[shrink=${f}]`).raw().toBuffer() : undefined;
+async function jpegDecoderOnly(file: string, model: LoadedModel): Promise<(() => Promise<unknown>) | undefined> {
+  const sof = readJpegFrameHeader(await readHead(file, 64 * 1024));
+  const target = sof && reducedSize(model.card, sof.width, sof.height, 'jpeg');
+  const f = target && fileDctScale(sof.width, sof.height, target.width, target.height);
+  return f ? () => sharp(shrunkFileName(file, f)).raw().toBuffer() : undefined;
 }
 
 async function bareInference(model: LoadedModel, runs: number) {
-  const { height, width } = model.card.input;
-  const input = new Float32Array(height * width).fill(0.5);
+  const input = constantInput(model.card);
   for (let i = 0; i < 2; i++) await model.run(input, 1);
   const t: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -134,6 +126,45 @@ function torchEager(model: LoadedModel, runs: number): { median_ms: number } | {
   }
 }
 
+/** A batch over the first images of a folder in the app's detect pool, against bare inference
+ *  in one session and in the pool. */
+async function timeBatch(model: LoadedModel, folder: string, opts: BenchOptions) {
+  const all = fs.readdirSync(folder).filter((f) => /\.(jpe?g|png|dcm|tiff?|bmp)$/i.test(f)).sort().slice(0, opts.batchLimit);
+  opts.log(`bench: batch of ${all.length} images from ${folder}`);
+  const tp = performance.now();
+  const pool = await startDetectPool(model);
+  const startSeconds = (performance.now() - tp) / 1000;
+  try {
+    // two baselines, each bracketing the batch (before and after), for the same reason as above:
+    // the app's own session (all cores in one run), and the batch's pool of single-threaded
+    // sessions running at once, which is the most inference this machine does per second
+    const before = await bareInference(model, opts.runs);
+    const pooledBefore = await pool.bareThroughput(opts.runs);
+    const t0 = performance.now();
+    const r = await runBatchPipeline(model, all.map((f) => path.join(folder, f)), { onResult: () => undefined, pool });
+    const seconds = (performance.now() - t0) / 1000;
+    const pooledAfter = await pool.bareThroughput(opts.runs);
+    const after = await bareInference(model, opts.runs);
+    const ips = r.done / seconds;
+    const bareIps = (before.images_per_second + after.images_per_second) / 2;
+    const pooledIps = (pooledBefore + pooledAfter) / 2;
+    return {
+      images: r.done,
+      failed: r.failed,
+      workers: pool.size,
+      pool_start_seconds: startSeconds,
+      seconds,
+      images_per_second: ips,
+      bare_inference_images_per_second: bareIps,
+      vs_bare_inference_pct: (100 * ips) / bareIps,
+      pooled_bare_inference_images_per_second: pooledIps,
+      vs_pooled_bare_inference_pct: (100 * ips) / pooledIps,
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
 export async function runBench(opts: BenchOptions) {
   const files = opts.files.length
     ? opts.files
@@ -153,43 +184,7 @@ export async function runBench(opts: BenchOptions) {
     fs.rmSync(dbDir, { recursive: true, force: true });
   }
   const bare = await bareInference(model, opts.runs);
-  let batch: Record<string, unknown> | undefined;
-  if (opts.batchFolder) {
-    const all = fs.readdirSync(opts.batchFolder).filter((f) => /\.(jpe?g|png|dcm|tiff?|bmp)$/i.test(f)).sort().slice(0, opts.batchLimit);
-    opts.log(`bench: batch of ${all.length} images from ${opts.batchFolder}`);
-    const tp = performance.now();
-    const pool = await startDetectPool(model);
-    const startSeconds = (performance.now() - tp) / 1000;
-    try {
-      // two baselines, each bracketing the batch (before and after), for the same reason as above:
-      // the app's own session (all cores in one run), and the batch's pool of single-threaded
-      // sessions running at once, which is the most inference this machine does per second
-      const before = await bareInference(model, opts.runs);
-      const pooledBefore = await pool.bareThroughput(opts.runs);
-      const t0 = performance.now();
-      const r = await runBatchPipeline(model, all.map((f) => path.join(opts.batchFolder!, f)), { onResult: () => undefined, pool });
-      const seconds = (performance.now() - t0) / 1000;
-      const pooledAfter = await pool.bareThroughput(opts.runs);
-      const after = await bareInference(model, opts.runs);
-      const ips = r.done / seconds;
-      const bareIps = (before.images_per_second + after.images_per_second) / 2;
-      const pooledIps = (pooledBefore + pooledAfter) / 2;
-      batch = {
-        images: r.done,
-        failed: r.failed,
-        workers: pool.size,
-        pool_start_seconds: startSeconds,
-        seconds,
-        images_per_second: ips,
-        bare_inference_images_per_second: bareIps,
-        vs_bare_inference_pct: (100 * ips) / bareIps,
-        pooled_bare_inference_images_per_second: pooledIps,
-        vs_pooled_bare_inference_pct: (100 * ips) / pooledIps,
-      };
-    } finally {
-      await pool.close();
-    }
-  }
+  const batch = opts.batchFolder ? await timeBatch(model, opts.batchFolder, opts) : undefined;
   const torch = opts.torch ? torchEager(model, opts.runs) : undefined;
   await model.close();
   return {

@@ -7,12 +7,13 @@ import { Worker } from 'node:worker_threads';
 import { AppError, type AppErrorData } from '../../src-shared/errors.js';
 import type { DetectedLandmark } from '../inference/detector.js';
 import type { LoadedModel } from '../inference/model.js';
+import type { DecodedImageMeta } from '../imaging/types.js';
 
 export type WorkerRequest = { id: number; kind: 'detect'; path: string; facingLeft?: boolean } | { id: number; kind: 'bare'; runs: number };
 
 export type WorkerReply =
   | { id: number; ok: true; kind: 'ready' }
-  | { id: number; ok: true; kind: 'detect'; image: Record<string, unknown> & { width: number; height: number }; landmarks: DetectedLandmark[] }
+  | { id: number; ok: true; kind: 'detect'; image: DecodedImageMeta; landmarks: DetectedLandmark[] }
   | { id: number; ok: true; kind: 'bare'; ms: number }
   | { id: number; ok: false; error: AppErrorData };
 

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toAppError } from '../../src-shared/errors.js';
 import { detect } from '../inference/detector.js';
-import { loadModel, type ProviderName } from '../inference/model.js';
+import { constantInput, loadModel, type ProviderName } from '../inference/model.js';
 import { readForModel } from '../inference/read-for-model.js';
 import type { WorkerReply, WorkerRequest } from './detect-pool.js';
 
@@ -19,8 +19,7 @@ try {
   port.on('message', async (msg: WorkerRequest) => {
     try {
       if (msg.kind === 'bare') {
-        const { height, width } = model.card.input;
-        const input = new Float32Array(height * width).fill(0.5);
+        const input = constantInput(model.card);
         const t0 = performance.now();
         for (let i = 0; i < msg.runs; i++) await model.run(input, 1);
         post({ id: msg.id, ok: true, kind: 'bare', ms: performance.now() - t0 });

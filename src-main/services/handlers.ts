@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ApiName, ApiRequest, ApiResponse } from '../../src-shared/api/contract.js';
 import { AppError, toAppError } from '../../src-shared/errors.js';
+import { MANUAL_SET_MODEL } from '../../src-shared/landmarks.js';
 import type { CaseStore } from '../db/store.js';
 import { detect } from '../inference/detector.js';
 import { describeProvider, type LoadedModel } from '../inference/model.js';
@@ -128,7 +129,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       return landmarkSetView(store.saveModelLandmarks(req.imageId, model.card.name, model.card.version, modelPoints(det.landmarks)));
     },
     async 'landmarks.createSet'(req) {
-      return landmarkSetView(store.createEmptySet(req.imageId, 'manual', '1'));
+      return landmarkSetView(store.createEmptySet(req.imageId, MANUAL_SET_MODEL, '1'));
     },
     async 'landmarks.move'(req) {
       return landmarkSetView(store.movePoint(req.setId, req.landmarkId, req.x, req.y));

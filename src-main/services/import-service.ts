@@ -43,8 +43,6 @@ function normSex(s: string | undefined): 'M' | 'F' | 'O' | undefined {
 export interface ImportOutcome {
   imageId: number;
   duplicate: boolean;
-  setId: number | null;
-  image: DecodedImageMeta;
 }
 
 export async function importFile(
@@ -59,11 +57,11 @@ export async function importFile(
   const record = imageRecord({ ...img, sourcePath: opts.displayPath ?? img.sourcePath }, kept);
   if (!model) {
     const r = deps.store.importImageRecord(record);
-    return { imageId: r.image.id, duplicate: !r.created, setId: null, image: img };
+    return { imageId: r.image.id, duplicate: !r.created };
   }
   const det = await detect(model, img, {});
   const r = deps.store.importWithLandmarks({ image: record, model: model.card.name, version: model.card.version, points: modelPoints(det.landmarks) });
-  return { imageId: r.image.id, duplicate: !r.created, setId: r.landmarks.set.id, image: img };
+  return { imageId: r.image.id, duplicate: !r.created };
 }
 
 export function modelPoints(landmarks: DetectedLandmark[]) {

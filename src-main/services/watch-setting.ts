@@ -9,7 +9,7 @@ import type { CaseStore } from '../db/store.js';
 import type { LoadedModel } from '../inference/model.js';
 import type { EventBus } from './events.js';
 import type { ImageLibrary } from './image-library.js';
-import { type FolderWatcher, type WatchOptions, watchFolder } from './watch.js';
+import { type FolderWatcher, watchFolder } from './watch.js';
 
 export interface WatchSettingDeps {
   store: CaseStore;
@@ -17,8 +17,6 @@ export interface WatchSettingDeps {
   model: () => Promise<LoadedModel>;
   events: EventBus;
   log: (msg: string) => void;
-  /** timing knobs of the watcher (tests shorten them) */
-  tuning?: Pick<WatchOptions, 'settleMs' | 'rescanMs' | 'fsWatch'>;
 }
 
 export interface WatchSetting {
@@ -72,7 +70,7 @@ export function createWatchSetting(d: WatchSettingDeps): WatchSetting {
     source = from;
     error = null;
     try {
-      const w = watchFolder({ root: target, store: d.store, library: d.library, model: d.model, events: d.events, onLog: d.log, ...d.tuning });
+      const w = watchFolder({ root: target, store: d.store, library: d.library, model: d.model, events: d.events, onLog: d.log });
       watcher = w;
       await w.ready;
       d.log(`watching ${w.root} for new images`);

@@ -21,10 +21,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError, type AppErrorData, type ErrorCode, toAppError } from '../../src-shared/errors.js';
 import type { CaseStore } from '../db/store.js';
-import type { DecodedImageMeta } from '../imaging/types.js';
 import type { LoadedModel } from '../inference/model.js';
 import { jobIdFor } from './batch.js';
 import { type PipelineResult, runBatchPipeline } from './batch-pipeline.js';
+import { startDetectPool, type DetectPool } from './detect-pool.js';
 import type { EventBus } from './events.js';
 import { walkFolder } from './folder-walk.js';
 import type { ImageLibrary } from './image-library.js';
@@ -281,6 +281,19 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
     return model;
   }
 
+  // One pool of detect workers for the whole watch: starting one (a model session per worker)
+  // took longer than detecting the file that arrived. Groups run one at a time, so no race here.
+  let pool: DetectPool | null = null;
+  async function getPool(m: LoadedModel): Promise<DetectPool> {
+    pool ??= await startDetectPool(m);
+    return pool;
+  }
+  async function dropPool(): Promise<void> {
+    const p = pool;
+    pool = null;
+    await p?.close();
+  }
+
   async function processGroup(files: string[]): Promise<void> {
     const m = await getModel();
     const snap = new Map<string, FileStamp>();
@@ -292,6 +305,7 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
     const answered = new Set<string>();
     try {
       await runBatchPipeline(m, files, {
+        pool: await getPool(m),
         shouldStop: () => stopping,
         onResult: (r) => {
           answered.add(r.path);
@@ -299,6 +313,7 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
         },
       });
     } catch (e) {
+      await dropPool(); // it could not start, or gave up: the next group starts a fresh one
       // a detect worker could not start (a broken install): nothing a file did; give up
       if (/^ERR_/.test(String((e as { code?: unknown }).code ?? ''))) throw new AppError('internal', `the image decoder cannot run: ${(e as Error).message}`);
       // the pool gave up: its workers kept stopping (a file that stops one is retried and skipped
@@ -342,7 +357,7 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
       return;
     }
     try {
-      const meta = r.image as unknown as DecodedImageMeta;
+      const meta = r.image;
       const had = fs.existsSync(path.join(library.folder, meta.sha256));
       const kept = library.keep(r.path, meta.sha256);
       const after = stampOf(r.path);
@@ -422,6 +437,7 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
     const err = toAppError(e);
     log(`watching ${root} stopped: ${err.code}: ${err.message}`);
     close();
+    void dropPool();
     rejectDone(err);
   }
 
@@ -431,6 +447,7 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
       close();
       await ready.catch(() => undefined);
       while (busy) await busy;
+      await dropPool();
       const s = summary();
       resolveDone(s);
       return s;

@@ -10,8 +10,9 @@ const POLL_MS = 2000;
 
 interface Props {
   api: ApiClient;
-  /** a file was imported (or failed) since the last look: the case list is out of date */
-  onProcessed(): void;
+  /** a file was imported (or failed) since the last look: the case list is out of date. Kept
+   *  stable by the caller (useCallback): a new function restarts the polling. */
+  onProcessed(): unknown;
 }
 
 export function WatchFolder({ api, onProcessed }: Props) {
@@ -20,10 +21,16 @@ export function WatchFolder({ api, onProcessed }: Props) {
   const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const seen = useRef<number | null>(null);
+  const filled = useRef(false);
 
   const take = useCallback(
     (s: WatchStatus) => {
       setStatus(s);
+      // the field starts with the saved folder, once it is known
+      if (!filled.current) {
+        filled.current = true;
+        if (s.folder) setText(s.folder);
+      }
       const processed = s.done + s.failed;
       if (seen.current !== null && processed !== seen.current) onProcessed();
       seen.current = processed;
@@ -45,15 +52,6 @@ export function WatchFolder({ api, onProcessed }: Props) {
       clearInterval(timer);
     };
   }, [api, take]);
-
-  // the field starts with the saved folder, once it is known
-  const filled = useRef(false);
-  useEffect(() => {
-    if (!filled.current && status) {
-      filled.current = true;
-      if (status.folder) setText(status.folder);
-    }
-  }, [status]);
 
   const change = async (folder: string | null) => {
     setBusy(true);

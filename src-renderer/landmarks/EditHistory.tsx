@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient, ApiResponse, LandmarkSet } from '../../src-shared/api/contract.js';
 import { landmarkById } from '../../src-shared/landmarks.js';
+import { asAppError } from '../api/envelope.js';
 
 type Entry = ApiResponse<'landmarks.history'>[number];
 
@@ -35,7 +36,7 @@ export function EditHistory({ api, set, busy, onRestore }: Props) {
         setEntries(h);
         setFailed(null);
       },
-      (e: unknown) => alive && setFailed(String((e as Error).message ?? e)),
+      (e: unknown) => alive && setFailed(asAppError(e).message),
     );
     return () => {
       alive = false;

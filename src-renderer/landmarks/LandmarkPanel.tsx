@@ -1,5 +1,5 @@
 // The landmarks of the open case: confidence and review flags, reset to the model's position, and the manual landmarks (the model does not predict them) to place by hand.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ApiClient, LandmarkSet } from '../../src-shared/api/contract.js';
 import { ISBI_LANDMARKS, MANUAL_LANDMARKS, landmarkById } from '../../src-shared/landmarks.js';
 import { BAND_COLOUR, LOW_CONFIDENCE, confidenceBand, needsReview } from '../viewer/landmarkStyle.js';
@@ -18,25 +18,24 @@ interface Props {
   onDetect(): void;
   onRestore(editId: number | null): void;
   facingLeft: boolean;
-  /** the profile's direction: the model sees the image mirrored when it faces the other way */
-  /** resolves false when the change was not saved */
-  onFacingLeft(facingLeft: boolean): Promise<boolean>;
+  /** the profile's direction: the model sees the image mirrored when it faces the other way;
+   *  settles once the change is saved or refused (facingLeft then says which) */
+  onFacingLeft(facingLeft: boolean): Promise<void>;
 }
 
 export function LandmarkPanel({ api, set, busy, placing, wanted, onReset, onDelete, onStartPlacing, onDetect, onRestore, facingLeft, onFacingLeft }: Props) {
-  // shown at once; the case's own orientation takes over when the server has answered
-  const [shownLeft, setShownLeft] = useState(facingLeft);
-  useEffect(() => setShownLeft(facingLeft), [facingLeft]);
+  // the choice is shown at once; the case's own orientation takes over when the server has answered
+  const [pending, setPending] = useState<boolean | null>(null);
   const facing = (
     <label className="facing small" title="Cephalograms are taken facing right or left; the model is run on the image turned to the side it was trained on">
       <input
         type="checkbox"
-        checked={shownLeft}
+        checked={pending ?? facingLeft}
         disabled={busy}
         onChange={(e) => {
           const left = e.currentTarget.checked;
-          setShownLeft(left);
-          void onFacingLeft(left).then((saved) => saved || setShownLeft(!left));
+          setPending(left);
+          void onFacingLeft(left).finally(() => setPending(null));
         }}
       />{' '}
       Profile faces left

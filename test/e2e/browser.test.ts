@@ -14,6 +14,7 @@ import { API, EnvelopeSchema } from '../../src-shared/api/contract.js';
 import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
 import { ensureRendererBuilt } from './helpers/build.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { writeInChunks } from '../reliability/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHARED = path.resolve(import.meta.dirname, '../../../shared/data');
@@ -556,12 +557,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
       await waitFor('the panel to say it watches the folder', async () => (await state.getAttribute('data-watching')) === 'true' && (await state.textContent())?.includes(folder));
       const before = (await api('cases.list', {})).length;
       // an image the session has not seen, written the way a device writes it: in pieces
-      const src = fs.readFileSync(path.join(SHARED, 'isbi2015/images/160.jpg'));
-      const dst = path.join(folder, 'ceph-160.jpg');
-      for (let i = 0; i < 4; i++) {
-        fs.appendFileSync(dst, src.subarray((i * src.length) / 4, ((i + 1) * src.length) / 4));
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await writeInChunks(path.join(SHARED, 'isbi2015/images/160.jpg'), path.join(folder, 'ceph-160.jpg'), 4, 250);
       const listed = page.locator('button.case').filter({ hasText: 'ceph-160.jpg' });
       await listed.waitFor({ timeout: 60_000 });
       assert.equal(await page.locator('button.case').count(), before + 1);

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { detect } from '../../src-main/inference/detector.js';
-import { findModelCard, loadModel, type LoadedModel } from '../../src-main/inference/model.js';
+import { loadModel, type LoadedModel } from '../../src-main/inference/model.js';
+import { copyShippedModel } from '../helpers/model-copy.js';
 import { readForModel } from '../../src-main/inference/read-for-model.js';
 import { startDetectPool } from '../../src-main/services/detect-pool.js';
 import { runBatchPipeline, type PipelineResult } from '../../src-main/services/batch-pipeline.js';
@@ -36,8 +37,9 @@ test('workers give the landmarks the main thread gives; a bad file is answered a
     const good = replies.filter((r) => r !== bad);
     for (const [i, r] of good.entries()) {
       assert.ok(r.ok);
-      assert.equal(r.image.sha256, (await readForModel(files[i], model.card)).sha256);
-      const here = (await detect(model, await readForModel(files[i], model.card))).landmarks;
+      const read = await readForModel(files[i], model.card);
+      assert.equal(r.image.sha256, read.sha256);
+      const here = (await detect(model, read)).landmarks;
       // one thread in the worker, all cores here: only float summation order differs
       r.landmarks.forEach((p, k) => assert.ok(Math.hypot(p.x - here[k].x, p.y - here[k].y) < 1e-2, `${path.basename(files[i])} ${p.id}`));
     }
@@ -65,6 +67,7 @@ test('a file that stops its worker is retried alone, then skipped; the others ar
     }
   }
   const paths = [images[0], images[1], poison, images[2], images[3], images[4], images[5]];
+  const ref = (await detect(model, await readForModel(images[1], model.card))).landmarks;
   for (const size of [1, 2]) {
     const pool = await startDetectPool(model, size, { workerUrl: stopping });
     try {
@@ -77,7 +80,6 @@ test('a file that stops its worker is retried alone, then skipped; the others ar
       const bad = results[2];
       assert.ok(!bad.ok && bad.error.code === 'internal' && /stopped twice/.test(bad.error.message), JSON.stringify(bad));
       // the files that shared a worker with it were retried, not failed, and came out right
-      const ref = (await detect(model, await readForModel(images[1], model.card))).landmarks;
       const got = results[1];
       assert.ok(got.ok);
       got.landmarks.forEach((p, k) => assert.ok(Math.hypot(p.x - ref[k].x, p.y - ref[k].y) < 1e-2));
@@ -108,16 +110,10 @@ test('workers that keep stopping fail the pool instead of restarting forever', a
 });
 
 test('a model the workers cannot load stops the pool at start with a typed error', async () => {
-  const dir = path.join(tmp, 'models');
-  fs.mkdirSync(dir);
-  const card = findModelCard();
-  const cardCopy = path.join(dir, path.basename(card));
-  fs.copyFileSync(card, cardCopy);
-  const onnx = JSON.parse(fs.readFileSync(card, 'utf8')).file as string;
-  fs.copyFileSync(path.join(path.dirname(card), onnx), path.join(dir, onnx));
-  const local = await loadModel({ cardPath: cardCopy, provider: 'cpu' });
+  const { cardPath, onnxPath } = copyShippedModel(path.join(tmp, 'models'));
+  const local = await loadModel({ cardPath, provider: 'cpu' });
   try {
-    fs.rmSync(path.join(dir, onnx)); // gone between the main thread's load and the workers'
+    fs.rmSync(onnxPath); // gone between the main thread's load and the workers'
     const t0 = performance.now();
     await assert.rejects(startDetectPool(local, 2), (e: { code?: string }) => e.code === 'model_invalid');
     assert.ok(performance.now() - t0 < 30_000);

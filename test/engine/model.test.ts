@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import { importImage } from '../../src-main/imaging/import.js';
 import { decodeHeatmaps } from '../../src-main/inference/codec.js';
 import { detect, preprocess } from '../../src-main/inference/detector.js';
-import { describeProvider, findModelCard, gpuProvidersFor, loadModel } from '../../src-main/inference/model.js';
+import { describeProvider, gpuProvidersFor, loadModel } from '../../src-main/inference/model.js';
 import type { AppError } from '../../src-shared/errors.js';
 import { ISBI } from '../helpers/cli.js';
+import { copyShippedModel } from '../helpers/model-copy.js';
 
 test('GPU providers are tried per platform, then CPU, and the choice is said plainly', async () => {
   assert.deepEqual(gpuProvidersFor('linux'), ['cuda']);
@@ -72,10 +73,6 @@ test("the model's own argmax and log-sum-exp decode to the same landmarks as the
 test('a card naming outputs the model does not have is refused at load', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-card-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const cardPath = findModelCard();
-  const card = JSON.parse(fs.readFileSync(cardPath, 'utf8'));
-  card.output.reductions = { peak_index: 'peak_index', log_mass: 'no_such_output' };
-  fs.copyFileSync(path.join(path.dirname(cardPath), card.file), path.join(dir, card.file));
-  fs.writeFileSync(path.join(dir, 'm.card.json'), JSON.stringify(card));
-  await assert.rejects(loadModel({ cardPath: path.join(dir, 'm.card.json'), provider: 'cpu' }), (e: AppError) => e.code === 'model_invalid' && /no no_such_output/.test(e.message));
+  const { cardPath } = copyShippedModel(dir, (card) => (card.output.reductions = { peak_index: 'peak_index', log_mass: 'no_such_output' }));
+  await assert.rejects(loadModel({ cardPath, provider: 'cpu' }), (e: AppError) => e.code === 'model_invalid' && /no no_such_output/.test(e.message));
 });

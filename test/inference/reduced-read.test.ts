@@ -1,9 +1,8 @@
 // The model path's reduced reads (imaging/raster/jpeg-reduced.ts for JPEG, imaging/dicom/
-// import-dicom.ts for JPEG 2000 DICOM): same description as a full import, the right geometry,
+// reduced-frame.ts for JPEG 2000 and JPEG DICOM): same description as a full import, the right geometry,
 // and the full decode wherever they do not apply.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
@@ -13,15 +12,40 @@ import { readRasterHeader } from '../../src-main/imaging/raster/import-raster.js
 import { resolveLimits } from '../../src-main/imaging/limits.js';
 import { currentVersion } from '../../src-main/imaging/read-file.js';
 import { jpeg2000Levels } from '../../src-main/imaging/codecs/openjpeg.js';
-import type { ModelReadyImage } from '../../src-main/imaging/types.js';
+import type { DecodedImage, ModelReadyImage } from '../../src-main/imaging/types.js';
+import { dicomFile, ISBI_DIR as ISBI, tempDir } from '../imaging/helpers/paths.js';
 import { j2kDicom, encodeJ2k, jpegDicom } from '../imaging/helpers/compressed-dicom.js';
 import { detect } from '../../src-main/inference/detector.js';
 import { loadModel, type LoadedModel } from '../../src-main/inference/model.js';
 import { readForModel } from '../../src-main/inference/read-for-model.js';
 
-const ISBI = path.resolve(import.meta.dirname, '../../../shared/data/isbi2015/images');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-reduced-'));
+const tmp = tempDir('reduced');
 let model: LoadedModel;
+
+const decoded = new Map<string, Promise<DecodedImage>>();
+/** An ISBI image decoded in full, once per test file. */
+function isbiImage(id: string): Promise<DecodedImage> {
+  if (!decoded.has(id)) decoded.set(id, importImage(path.join(ISBI, `${id}.jpg`)));
+  return decoded.get(id)!;
+}
+
+let plainJ2k: Promise<string> | undefined;
+/** 151 as a lossless JPEG 2000 DICOM (5 levels), written once per test file. */
+function j2kOf151(): Promise<string> {
+  plainJ2k ??= isbiImage('151').then(async (src) => {
+    const file = path.join(tmp, 'plain-151-j2k.dcm');
+    fs.writeFileSync(file, await j2kDicom(src.pixels, src.width, src.height));
+    return file;
+  });
+  return plainJ2k;
+}
+
+/** A reduced read must describe the image exactly as the full import does. */
+function assertSameDescription(full: ModelReadyImage, reduced: ModelReadyImage): void {
+  const { pixels: _p, ...fullMeta } = full;
+  const { reduced: _r, ...reducedMeta } = reduced;
+  assert.deepEqual(reducedMeta, fullMeta);
+}
 
 before(async () => {
   model = await loadModel({ provider: 'cpu' });
@@ -73,16 +97,13 @@ test('a JPEG file is decoded at 1/4 from the file itself, or from the bytes in h
 });
 
 test('a reduced read describes the image exactly as a full import does', async () => {
-  const file = path.join(ISBI, '151.jpg');
-  const full = await importImage(file);
-  const reduced = await readForModel(file, model.card);
+  const full = await isbiImage('151');
+  const reduced = await readForModel(path.join(ISBI, '151.jpg'), model.card);
   assert.ok(reduced.reduced && !reduced.pixels, 'an ISBI JPEG is read reduced');
   assert.deepEqual([reduced.reduced.width, reduced.reduced.height], [413, 512]);
   // libvips' 1/4-scale decode drops the last partial block: 483 columns, from 1932 source columns
   assert.deepEqual(reduced.reduced.span, { x0: 0, y0: 0, width: 1932, height: 2400 });
-  const { pixels: _p, ...fullMeta } = full;
-  const { reduced: _r, ...reducedMeta } = reduced;
-  assert.deepEqual(reducedMeta, fullMeta);
+  assertSameDescription(full, reduced);
 });
 
 /** Mean signed offset (reduced - full) and median distance between two reads' landmarks, in px. */
@@ -108,8 +129,7 @@ test('reduced and full reads give the same landmarks but for resampling noise: n
   // shows as a systematic shift: 0.65 px in x before it was fixed
   const pairs: [ModelReadyImage, ModelReadyImage][] = [];
   for (const id of ['151', '160', '175', '190', '205', '230']) {
-    const file = path.join(ISBI, `${id}.jpg`);
-    pairs.push([await importImage(file), await readForModel(file, model.card)]);
+    pairs.push([await isbiImage(id), await readForModel(path.join(ISBI, `${id}.jpg`), model.card)]);
   }
   assertNoOffset('JPEG', await compareReads(pairs), 0.3);
 
@@ -131,7 +151,7 @@ test('reduced and full reads give the same landmarks but for resampling noise: n
 async function dicomReadPairs(name: string, encode: (grey: Uint8Array, w: number, h: number) => Promise<Uint8Array>, span: object, checkFull?: (full: ModelReadyImage, src: ModelReadyImage) => void) {
   const pairs: [ModelReadyImage, ModelReadyImage][] = [];
   for (const id of ['151', '175', '205']) {
-    const src = await importImage(path.join(ISBI, `${id}.jpg`));
+    const src = await isbiImage(id);
     const file = path.join(tmp, `${id}-${name}.dcm`);
     fs.writeFileSync(file, await encode(src.pixels, src.width, src.height));
     const full = await importImage(file);
@@ -140,9 +160,7 @@ async function dicomReadPairs(name: string, encode: (grey: Uint8Array, w: number
     assert.ok(reduced.reduced && !reduced.pixels, 'read reduced');
     assert.deepEqual([reduced.reduced.width, reduced.reduced.height], [413, 512]);
     assert.deepEqual(reduced.reduced.span, span);
-    const { pixels: _p, ...fullMeta } = full;
-    const { reduced: _r, ...reducedMeta } = reduced;
-    assert.deepEqual(reducedMeta, fullMeta);
+    assertSameDescription(full, reduced);
     pairs.push([full, reduced]);
   }
   return pairs;
@@ -167,7 +185,7 @@ test('a grey baseline JPEG DICOM is read at reduced scale too, through the DICOM
   assertNoOffset('JPEG DICOM', await compareReads(pairs), 0.4);
 
   // stored inverted as MONOCHROME1: the reduced read must invert it back like the full one
-  const src = await importImage(path.join(ISBI, '151.jpg'));
+  const src = await isbiImage('151');
   const inverted = src.pixels.map((v) => 255 - v);
   const mono1 = path.join(tmp, 'mono1-jpeg.dcm');
   fs.writeFileSync(mono1, await jpegDicom(inverted, src.width, src.height, { photometric: 'MONOCHROME1' }));
@@ -178,7 +196,7 @@ test('a grey baseline JPEG DICOM is read at reduced scale too, through the DICOM
 });
 
 test('the JPEG 2000 levels come from the codestream; fewer levels mean a smaller reduction', async () => {
-  const src = await importImage(path.join(ISBI, '151.jpg'));
+  const src = await isbiImage('151');
   assert.equal(jpeg2000Levels(await encodeJ2k(src.pixels, src.width, src.height, 5)), 5);
   assert.equal(jpeg2000Levels(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0])), undefined, 'not a codestream');
   const one = path.join(tmp, 'one-level.dcm');
@@ -191,7 +209,7 @@ test('the JPEG 2000 levels come from the codestream; fewer levels mean a smaller
   const f = await readForModel(none, model.card);
   assert.ok(f.pixels && !f.reduced, 'no wavelet levels: decoded in full');
   // the real JPEG 2000 sample: 12-bit, 2000 x 2128, windowed from its percentiles
-  const chest = await readForModel(path.resolve(ISBI, '../../dicom/dx-chest-j2k-lossless.dcm'), model.card);
+  const chest = await readForModel(dicomFile('dx-chest-j2k-lossless.dcm'), model.card);
   assert.ok(chest.reduced);
   assert.deepEqual(chest.reduced.span, { x0: -1.5, y0: -1.5, width: 2000, height: 2128 });
   assert.equal((await detect(model, chest)).landmarks.length, 19);
@@ -201,14 +219,13 @@ test('facing left, a reduced read mirrors back onto the right source columns', a
   // the image turned around and marked facing left must give the original's points turned around;
   // re-encoding and block or wavelet alignment change pixels, not where things are
   const file = path.join(ISBI, '151.jpg');
-  const src = await importImage(file);
+  const src = await isbiImage('151');
   const flopped = await sharp(file).flop().greyscale().raw().toBuffer();
   const pairs: [string, string, string][] = [
     ['JPEG', file, path.join(tmp, 'flopped.jpg')],
-    ['JPEG 2000', path.join(tmp, 'plain-j2k.dcm'), path.join(tmp, 'flopped-j2k.dcm')],
+    ['JPEG 2000', await j2kOf151(), path.join(tmp, 'flopped-j2k.dcm')],
   ];
   await sharp(file).flop().jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toFile(pairs[0][2]);
-  fs.writeFileSync(pairs[1][1], await j2kDicom(src.pixels, src.width, src.height));
   fs.writeFileSync(pairs[1][2], await j2kDicom(new Uint8Array(flopped), src.width, src.height));
   for (const [kind, plain, turned] of pairs) {
     const ref = (await detect(model, await readForModel(plain, model.card))).landmarks;
@@ -242,10 +259,7 @@ test('where the reduced decode does not apply, the model path decodes in full', 
   }
   // a card that does not list a reduced read gets the full decode
   const card = { ...model.card, input: { ...model.card.input, reduced_decode: ['jpeg-dct-lanczos3' as const] } };
-  const dicom = path.join(tmp, 'j2k-no-reduce.dcm');
-  const grey = await importImage(path.join(ISBI, '151.jpg'));
-  fs.writeFileSync(dicom, await j2kDicom(grey.pixels, grey.width, grey.height));
-  const full = await readForModel(dicom, card);
+  const full = await readForModel(await j2kOf151(), card);
   assert.ok(full.pixels && !full.reduced, 'JPEG 2000 decoded in full when the card does not allow the reduced read');
   assert.ok((await readForModel(path.join(ISBI, '151.jpg'), { ...card, input: { ...card.input, reduced_decode: undefined } })).pixels, 'and JPEG too');
 });

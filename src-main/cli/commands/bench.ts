@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { runBench } from '../../services/bench.js';
 import { info, writeResult } from '../output.js';
@@ -19,7 +20,7 @@ export function registerBench(program: Command): void {
       for (const f of r.per_file) {
         const st = f.stages;
         info(
-          `bench: ${f.file.split(/[\\/]/).pop()}: end to end ${st.end_to_end.median_ms.toFixed(1)} ms (decode ${st.decode.median_ms.toFixed(1)}, ` +
+          `bench: ${path.basename(f.file)}: end to end ${st.end_to_end.median_ms.toFixed(1)} ms (decode ${st.decode.median_ms.toFixed(1)}, ` +
             `preprocess ${st.preprocess.median_ms.toFixed(1)}, inference ${st.inference.median_ms.toFixed(1)}, heatmap decoding ${st.decoding.median_ms.toFixed(1)}, ` +
             `database ${st.database.median_ms.toFixed(1)}); bare inference ${st.bare_inference.median_ms.toFixed(1)} ms; ` +
             `overhead ${f.overhead_over_bare_inference_pct.toFixed(0)} % (${f.engine_overhead_pct.toFixed(0)} % without file decoding)` +
@@ -27,7 +28,7 @@ export function registerBench(program: Command): void {
         );
       }
       if (r.batch) {
-        const b = r.batch as Record<string, number>;
+        const b = r.batch;
         info(
           `bench: batch ${b.images_per_second.toFixed(1)} img/s with ${b.workers} workers = ${b.vs_bare_inference_pct.toFixed(0)} % of bare inference in one session ` +
             `(${b.bare_inference_images_per_second.toFixed(1)} img/s), ${b.vs_pooled_bare_inference_pct.toFixed(0)} % of bare inference in the pool (${b.pooled_bare_inference_images_per_second.toFixed(1)} img/s)`,

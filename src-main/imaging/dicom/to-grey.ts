@@ -3,7 +3,7 @@
 import { colourToGrey, type ColourLayout } from '../colour.js';
 import { interleavePlanes } from '../codecs/frame.js';
 import type { WindowUsed } from '../types.js';
-import { renderGrey } from '../window.js';
+import { identityWindow, renderGrey } from '../window.js';
 import type { DicomImageHeader } from './header.js';
 
 function colourLayout(h: DicomImageHeader): ColourLayout {
@@ -22,7 +22,7 @@ export function toGrey(decoded: Uint8Array | Uint16Array, pixelCount: number, h:
     if (native && h.planarConfiguration === 1 && h.photometric !== 'YBR_FULL_422') {
       samples = interleavePlanes(samples.subarray(0, pixelCount * 3), 3);
     }
-    return { pixels: colourToGrey(samples, pixelCount, colourLayout(h)), window: { centre: 128, width: 256, source: 'none' } };
+    return { pixels: colourToGrey(samples, pixelCount, colourLayout(h)), window: identityWindow() };
   }
   return renderGrey({
     samples: decoded.length === pixelCount ? decoded : decoded.subarray(0, pixelCount),

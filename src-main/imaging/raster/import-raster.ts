@@ -5,7 +5,7 @@ import { AppError } from '../../../src-shared/errors.js';
 import { checkDimensions } from '../limits.js';
 import type { ImageFormat, ImportOptions, ModelPixels, ReducedGrey, SizeLimits, WindowUsed } from '../types.js';
 import { decodeJpegReduced, type FileSource } from './jpeg-reduced.js';
-import { renderGrey } from '../window.js';
+import { identityWindow, renderGrey } from '../window.js';
 import { decodeBmp, readBmpHeader } from './bmp.js';
 import { readPngHeader } from './png-header.js';
 import { readJpegFrameHeader } from '../codecs/jpeg-markers.js';
@@ -161,7 +161,7 @@ export async function importRaster(
 
   if (format === 'bmp') {
     const pixels = decodeBmp(bytes, readBmpHeader(bytes));
-    return { header, pixels, window: { centre: 128, width: 256, source: 'none' }, warnings };
+    return { header, pixels, window: identityWindow(), warnings };
   }
   const target = format === 'jpeg' ? reduceTo?.(header.width, header.height, 'jpeg') : undefined;
   if (target) {
@@ -171,7 +171,7 @@ export async function importRaster(
     } catch (e) {
       throw sharpFailure(e, format);
     }
-    if (reduced) return { header, reduced, window: { centre: 128, width: 256, source: 'none' }, warnings };
+    if (reduced) return { header, reduced, window: identityWindow(), warnings };
   }
   const decoded = await decodeWithSharp(bytes, format, header, limits);
   if (decoded.width !== header.width || decoded.height !== header.height) {

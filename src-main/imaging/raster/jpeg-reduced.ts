@@ -59,36 +59,47 @@ export async function decodeJpegReduced(
   if (fromFile) return fromFile;
   const factor = jpegShrinkOnLoad(header.width, header.height, w, h);
   if (factor === 1) return undefined;
-  const out = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning' })
-    .resize(w, h, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: true })
-    .toColourspace(colour ? 'srgb' : 'b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const out = await lanczosTo(bytes, w, h, limits, colour, true);
   return reducedFrom(out, header, w, h, factor, colour);
 }
 
-async function decodeFileAtScale(file: FileSource, header: RasterHeader, w: number, h: number, limits: SizeLimits, colour: boolean) {
-  const f = jpegDctScale(header.width, header.height, w, h);
-  if (f <= jpegShrinkOnLoad(header.width, header.height, w, h)) return undefined;
-  const sw = Math.floor(header.width / f);
-  const sh = Math.floor(header.height / f);
+/** The image (bytes, or a file name with libvips options) shrunk on load and resampled with
+ *  Lanczos-3 to exactly w x h, as raw sRGB or grey. */
+function lanczosTo(input: Uint8Array | string, w: number, h: number, limits: SizeLimits, colour: boolean, fastShrinkOnLoad: boolean) {
+  return sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'warning' })
+    .resize(w, h, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad })
+    .toColourspace(colour ? 'srgb' : 'b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+}
+
+/**
+ * The scale a JPEG file of srcW x srcH is decoded at for w x h when it is opened by name, or
+ * undefined where that gains nothing over sharp's own choice from the bytes.
+ */
+export function fileDctScale(srcW: number, srcH: number, w: number, h: number): number | undefined {
+  const f = jpegDctScale(srcW, srcH, w, h);
+  if (f <= jpegShrinkOnLoad(srcW, srcH, w, h)) return undefined;
   // with fastShrinkOnLoad off sharp shrinks on load only from a ratio of 4 up, which would
   // override the scale asked for here; only the very largest images come near that
-  if (Math.min(sw / w, sh / h) >= 4) return undefined;
-  // libvips' filename syntax: the loader's own options after the name, in brackets
-  const input = `${file.path}[shrink=${f}]`;
+  if (Math.min(Math.floor(srcW / f) / w, Math.floor(srcH / f) / h) >= 4) return undefined;
+  return f;
+}
+
+/** libvips' filename syntax: the loader's own options after the name, in brackets. */
+export function shrunkFileName(path: string, factor: number): string {
+  return `${path}[shrink=${factor}]`;
+}
+
+async function decodeFileAtScale(file: FileSource, header: RasterHeader, w: number, h: number, limits: SizeLimits, colour: boolean) {
+  const f = fileDctScale(header.width, header.height, w, h);
+  if (!f) return undefined;
+  const input = shrunkFileName(file.path, f);
   try {
     // a libvips that ignored the option would hand over the full image, in a place the span
     // below would get wrong; the header is read beside the decode, not before it
-    const [meta, out] = await Promise.all([
-      sharp(input, { limitInputPixels: false }).metadata(),
-      sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'warning' })
-        .resize(w, h, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: false })
-        .toColourspace(colour ? 'srgb' : 'b-w')
-        .raw()
-        .toBuffer({ resolveWithObject: true }),
-    ]);
-    if (meta.width !== sw || meta.height !== sh) return undefined;
+    const [meta, out] = await Promise.all([sharp(input, { limitInputPixels: false }).metadata(), lanczosTo(input, w, h, limits, colour, false)]);
+    if (meta.width !== Math.floor(header.width / f) || meta.height !== Math.floor(header.height / f)) return undefined;
     // the bytes already read were hashed and described: their pixels must be these pixels
     if (!sameVersion(await currentVersion(file.path), file.version)) return undefined;
     return reducedFrom(out, header, w, h, f, colour);

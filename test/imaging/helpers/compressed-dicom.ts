@@ -2,7 +2,7 @@
 // baseline JPEG (sharp), test inputs for the compressed paths (../shared has one real JPEG 2000
 // sample, a chest radiograph, and no grey baseline JPEG one).
 import sharp from 'sharp';
-import { greyImageElements, TS, writeDicom, type El } from './dicom-writer.js';
+import { greyImageElements, TS, writeDicom } from './dicom-writer.js';
 
 interface Encoder {
   getDecodedBuffer(info: { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean }): Uint8Array;
@@ -32,22 +32,19 @@ export async function encodeJ2k(grey: Uint8Array, width: number, height: number,
 
 export interface DicomOptions {
   photometric?: 'MONOCHROME1' | 'MONOCHROME2';
-  extra?: El[];
 }
 
 export async function j2kDicom(grey: Uint8Array, width: number, height: number, opts: DicomOptions & { decompositions?: number } = {}): Promise<Uint8Array> {
-  return wrap(await encodeJ2k(grey, width, height, opts.decompositions ?? 5), width, height, TS.j2kLossless, opts);
+  return wrap(await encodeJ2k(grey, width, height, opts.decompositions), width, height, TS.j2kLossless, opts);
 }
 
-/** A grey 8-bit baseline JPEG DICOM (sharp's encoder, 4:4:4, the quality given). */
-export async function jpegDicom(grey: Uint8Array, width: number, height: number, opts: DicomOptions & { quality?: number } = {}): Promise<Uint8Array> {
-  const codestream = await sharp(grey, { raw: { width, height, channels: 1 } }).toColourspace('b-w').jpeg({ quality: opts.quality ?? 95 }).toBuffer();
+/** A grey 8-bit baseline JPEG DICOM (sharp's encoder, quality 95). */
+export async function jpegDicom(grey: Uint8Array, width: number, height: number, opts: DicomOptions = {}): Promise<Uint8Array> {
+  const codestream = await sharp(grey, { raw: { width, height, channels: 1 } }).toColourspace('b-w').jpeg({ quality: 95 }).toBuffer();
   return wrap(new Uint8Array(codestream), width, height, TS.jpegBaseline, opts);
 }
 
 function wrap(codestream: Uint8Array, width: number, height: number, transferSyntax: string, opts: DicomOptions): Uint8Array {
-  // an even-length fragment, as DICOM requires
-  const fragment = codestream.length % 2 ? Uint8Array.from([...codestream, 0]) : codestream;
-  const elements = greyImageElements({ rows: height, columns: width, bitsAllocated: 8, photometric: opts.photometric, extra: opts.extra });
-  return writeDicom(elements, { transferSyntax, encapsulated: { fragments: [fragment] } });
+  const elements = greyImageElements({ rows: height, columns: width, bitsAllocated: 8, photometric: opts.photometric });
+  return writeDicom(elements, { transferSyntax, encapsulated: { fragments: [codestream] } });
 }

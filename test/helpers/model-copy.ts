@@ -1,0 +1,19 @@
+// A copy of the shipped model (card and ONNX file) in a folder of the test's own, to break or
+// edit without touching models/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { findModelCard } from '../../src-main/inference/model.js';
+
+/** Copies the card (edited by `edit`, when given) and its ONNX file into `dir`; returns the
+ *  copied card's path and the ONNX file's. */
+export function copyShippedModel(dir: string, edit?: (card: Record<string, any>) => void): { cardPath: string; onnxPath: string } {
+  const source = findModelCard();
+  const card = JSON.parse(fs.readFileSync(source, 'utf8'));
+  edit?.(card);
+  fs.mkdirSync(dir, { recursive: true });
+  const cardPath = path.join(dir, path.basename(source));
+  const onnxPath = path.join(dir, card.file);
+  fs.writeFileSync(cardPath, JSON.stringify(card));
+  fs.copyFileSync(path.join(path.dirname(source), card.file), onnxPath);
+  return { cardPath, onnxPath };
+}
