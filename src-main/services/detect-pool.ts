@@ -66,6 +66,9 @@ interface Slot {
   lastError?: unknown;
 }
 
+/** How long close() lets the requests already in workers finish before it ends them. */
+const CLOSE_WAIT_MS = 30_000;
+
 /** Worker stops in a row, with no image answered between them, after which the pool gives up:
  *  something beyond one file is wrong (memory, the install), and restarting would loop. */
 const MAX_STOPS_IN_A_ROW = 4;
@@ -80,7 +83,7 @@ export async function startDetectPool(model: LoadedModel, size = defaultPoolSize
   let stopsInARow = 0;
 
   const pump = () => {
-    while (queue.length && !failure) {
+    while (queue.length && !failure && !closing) {
       const job = queue[0];
       const open = slots.filter((s) => s.ready && !s.solo);
       // a request that was in a stopped worker goes to an idle one, alone
@@ -148,7 +151,12 @@ export async function startDetectPool(model: LoadedModel, size = defaultPoolSize
       // an uncaught error in the worker; its exit follows
       worker.on('error', (e) => (slot.lastError = e));
       worker.on('exit', (code) => {
-        if (closing || worker !== slot.worker) return;
+        if (worker !== slot.worker) return;
+        if (closing) {
+          for (const j of slot.inFlight.values()) j.reject(new AppError('internal', 'the detect pool was closed'));
+          slot.inFlight.clear();
+          return;
+        }
         if (!slot.ready) {
           slot.inFlight.clear();
           return reject(slot.lastError ?? new Error(`detect worker exited with code ${code} before it was ready`));
@@ -162,6 +170,12 @@ export async function startDetectPool(model: LoadedModel, size = defaultPoolSize
   for (let i = 0; i < size; i++) slots.push({ worker: undefined as unknown as Worker, ready: false, solo: false, inFlight: new Map() });
   const close = async () => {
     closing = true;
+    for (const j of queue.splice(0)) j.reject(new AppError('internal', 'the detect pool was closed'));
+    // A worker terminated in the middle of a native call (sharp, onnxruntime) can abort the whole
+    // process (node-addon-api throws into an environment that is gone): what was handed out is
+    // let finish first, for a while.
+    const deadline = performance.now() + CLOSE_WAIT_MS;
+    while (slots.some((s) => s.inFlight.size) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await Promise.all(slots.map((s) => s.worker?.terminate()));
   };
   try {
