@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what MedSapiens needs on a fresh Debian/Ubuntu machine: system packages (Python for
-# the training tests, Chromium for the browser tests, poppler for report checks) and npm packages.
+# the training tests, Chromium for the browser tests, poppler for report checks, libjpeg's headers
+# for the native JPEG reader) and npm packages.
 # Offline-friendly: only Debian's archive and the npm registry are used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(python3-torch python3-torchvision python3-onnx python3-pil python3-scipy python3-numpy python3-opencv chromium poppler-utils strace)
+APT_PACKAGES=(libjpeg-dev python3-torch python3-torchvision python3-onnx python3-pil python3-scipy python3-numpy python3-opencv chromium poppler-utils strace)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -23,5 +24,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 # npm 10 ignores allowScripts and runs install scripts itself; npm 11 needs the rebuild for the approved ones
 node -e "require('better-sqlite3')(':memory:')" 2>/dev/null || npm rebuild better-sqlite3
+npm run build:native
 npm run build
 npm run build:renderer

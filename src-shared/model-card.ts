@@ -2,7 +2,8 @@
 // a clinician or auditor needs to trust it. Written by training/export.py, validated at load.
 import { z } from 'zod';
 
-const REDUCED_DECODES = ['jpeg-dct-lanczos3', 'jpeg2000-lowpass-area'] as const;
+const REDUCED_DECODES = ['jpeg-dct-grey-area', 'jpeg-dct-lanczos3', 'jpeg2000-lowpass-area'] as const;
+export type ReducedDecode = (typeof REDUCED_DECODES)[number];
 
 const Sdr = z.record(z.string(), z.number());
 const Figures = z.object({ n_images: z.number().int(), mre_mm: z.number(), sd_mm: z.number(), sdr: Sdr });
@@ -29,6 +30,10 @@ export const ModelCardSchema = z.object({
     resize: z.literal('letterbox-area'),
     /** cheaper reads the app may use instead of a full decode and area averaging, each listed only
      *  for a model whose accuracy was measured with it (metrics.app_test1*):
+     *  'jpeg-dct-grey-area': a JPEG (a file, or a grey 8-bit DICOM frame) whose luma alone is
+     *  decoded by libjpeg at the smallest DCT scale still covering the letterbox, then area
+     *  averaged to the letterbox size (src-main/imaging/raster/jpeg-grey-area.ts; needs the native
+     *  reader, native/jpeg-reduced; where it is absent the next JPEG read listed is used);
      *  'jpeg-dct-lanczos3': a JPEG (a file, or a grey 8-bit DICOM frame) decoded at reduced scale
      *  in the DCT domain (a file at the smallest scale still covering the letterbox, a frame in
      *  memory at sharp's own choice) and resampled by libvips' Lanczos-3 straight to the letterbox
@@ -90,12 +95,13 @@ export const ModelCardSchema = z.object({
   metrics: z
     .object({
       test1: z.object({ mean: Figures, senior: Figures, junior: Figures }),
-      /** test1 through the app's own reading and preprocessing (`medsapiens eval`), where that
-       *  differs from the reference above (input.reduced_decode) */
-      app_test1: z.object({ mean: Figures, senior: Figures, junior: Figures, how: z.string() }).optional(),
+      /** test1 (JPEG files) through the app's own reading and preprocessing (`medsapiens eval`),
+       *  by the reduced read it used (input.reduced_decode): which one depends on the machine
+       *  (the native JPEG reader, where built, else sharp) */
+      app_test1: z.partialRecord(z.enum(REDUCED_DECODES), z.object({ mean: Figures, senior: Figures, junior: Figures, how: z.string() })).optional(),
       /** test1 re-encoded as DICOMs (lossless JPEG 2000; grey baseline JPEG), read by the app
-       *  with the reduced read (mean) and in full (full_decode_mean) */
-      app_test1_dicom: z.object({ jpeg2000: ReducedFigures.optional(), jpeg: ReducedFigures.optional() }).optional(),
+       *  with each reduced read (mean) and in full (full_decode_mean) */
+      app_test1_dicom: z.partialRecord(z.enum(REDUCED_DECODES), ReducedFigures).optional(),
     })
     .optional(),
   licence: z.string(),

@@ -35,6 +35,10 @@ async function readImage(filePath: string, opts: ImportOptions, reduceTo?: Reduc
   const { bytes, version } = await readWholeFile(filePath, limits.maxFileBytes);
   const format = sniffFormat(bytes);
   if (!format) throw notAnImage(filePath, bytes);
+  // decoding starts first (decoders run on libuv's thread pool), and the hash is taken meanwhile
+  const dicom = format === 'dicom' ? importDicom(bytes, opts, limits, reduceTo) : undefined;
+  const raster = format === 'dicom' ? undefined : importRaster(bytes, format, opts, limits, reduceTo, { path: filePath, version });
+  (dicom ?? raster)!.catch(() => undefined); // awaited below; this only keeps a rejection from counting as unhandled meanwhile
   const common = {
     format,
     sourcePath: filePath,
@@ -43,12 +47,12 @@ async function readImage(filePath: string, opts: ImportOptions, reduceTo?: Reduc
   };
 
   try {
-    if (format === 'dicom') {
-      const r = await importDicom(bytes, opts, limits, reduceTo);
+    if (dicom) {
+      const r = await dicom;
       const meta = { ...common, ...describedHeader(r.header), window: r.window, warnings: r.warnings };
       return r.reduced ? { ...meta, reduced: r.reduced } : { ...meta, pixels: r.pixels };
     }
-    const r = await importRaster(bytes, format, opts, limits, reduceTo, { path: filePath, version });
+    const r = await raster!;
     const meta = {
       ...common,
       width: r.header.width,

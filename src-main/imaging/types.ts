@@ -1,6 +1,7 @@
 // The shape every importer returns. The metadata half is a zod schema because it crosses process
 // and storage boundaries (IPC, the loopback API, the case database); the pixels never do as JSON.
 import { z } from 'zod';
+import type { ReducedDecode } from '../../src-shared/model-card.js';
 
 export const IMAGE_FORMATS = ['dicom', 'png', 'jpeg', 'tiff', 'bmp'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
@@ -98,6 +99,8 @@ export interface DecodedImage extends DecodedImageMeta {
 /** A smaller grey image (0..255) resampled from the source region [x0, x0 + width) x
  *  [y0, y0 + height) of its span: pixel i's centre lies at x0 + (i + 0.5) * width / w - 0.5. */
 export interface ReducedGrey {
+  /** the reduced read that made it, in the model card's words */
+  read: ReducedDecode;
   width: number;
   height: number;
   pixels: Uint8Array | Float32Array;

@@ -1,21 +1,23 @@
 // Reads an image file the way the model wants it: where the card allows it, a JPEG or a JPEG 2000
 // DICOM is decoded straight to (about) the letterboxed size instead of in full (see
-// imaging/raster/jpeg-reduced.ts and imaging/dicom/reduced-frame.ts).
-import type { ModelCard } from '../../src-shared/model-card.js';
+// imaging/raster/jpeg-grey-area.ts, imaging/raster/jpeg-reduced.ts and imaging/dicom/reduced-frame.ts).
+import type { ModelCard, ReducedDecode } from '../../src-shared/model-card.js';
 import { importImage, importImageReduced, type ImportOptions, type ModelReadyImage } from '../imaging/import.js';
 import { Letterbox } from './letterbox.js';
-
-const KIND = { jpeg: 'jpeg-dct-lanczos3', jpeg2000: 'jpeg2000-lowpass-area' } as const;
 
 export function readForModel(filePath: string, card: ModelCard, opts: ImportOptions = {}): Promise<ModelReadyImage> {
   if (!card.input.reduced_decode?.length) return importImage(filePath, opts);
   return importImageReduced(filePath, (w, h, kind) => reducedSize(card, w, h, kind), opts);
 }
 
-/** The size the card lets an image of w x h of this kind be decoded to directly (the letterbox's
- *  resized size), or undefined where it must be decoded in full. */
-export function reducedSize(card: ModelCard, w: number, h: number, kind: 'jpeg' | 'jpeg2000'): { width: number; height: number } | undefined {
-  if (!card.input.reduced_decode?.includes(KIND[kind])) return undefined;
+/** The size the card lets an image of w x h be read to directly by this reduced read (the
+ *  letterbox's resized size), or undefined where the card does not list that read. */
+export function reducedSize(card: ModelCard, w: number, h: number, kind: ReducedDecode): { width: number; height: number } | undefined {
+  return card.input.reduced_decode?.includes(kind) ? letterboxedSize(card, w, h) : undefined;
+}
+
+/** The size an image of w x h takes inside the model's letterbox. */
+export function letterboxedSize(card: ModelCard, w: number, h: number): { width: number; height: number } {
   const box = new Letterbox(w, h, card.input.width, card.input.height);
   return { width: box.resizedW, height: box.resizedH };
 }

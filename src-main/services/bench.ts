@@ -15,7 +15,8 @@ import { imageRecord, modelPoints } from './import-service.js';
 import sharp from 'sharp';
 import { readJpegFrameHeader } from '../imaging/codecs/jpeg-markers.js';
 import { readHead } from '../imaging/read-file.js';
-import { fileDctScale, shrunkFileName } from '../imaging/raster/jpeg-reduced.js';
+import { fileDctScale, jpegDctScale, shrunkFileName } from '../imaging/raster/jpeg-reduced.js';
+import { nativeJpeg, nativeJpegStatus } from '../imaging/codecs/native-jpeg.js';
 
 export interface StageStats {
   median_ms: number;
@@ -60,7 +61,7 @@ async function timeFile(model: LoadedModel, file: string, runs: number, store: C
     // so a baseline measured at another time would make the overhead meaningless
     await model.run(constant, 1);
     const t4 = performance.now();
-    if (floor) await floor();
+    if (floor) await floor.run();
     const t5 = performance.now();
     if (i < 2) continue; // warm-up
     if (floor) stages.decoder_only.push(t5 - t4);
@@ -83,20 +84,29 @@ async function timeFile(model: LoadedModel, file: string, runs: number, store: C
     overhead_over_bare_inference_pct: (100 * (e2e - bare)) / bare,
     // what the engine adds once the file is decoded: preprocessing, heatmap decoding, database
     engine_overhead_pct: (100 * (e2e - out.decode.median_ms - bare)) / bare,
-    ...(out.decoder_only && { decoder_only_pct_of_bare_inference: (100 * out.decoder_only.median_ms) / bare }),
+    ...(out.decoder_only && floor && { decoder_only_pct_of_bare_inference: (100 * out.decoder_only.median_ms) / bare, decoder_only_reader: floor.reader }),
   };
 }
 
 /**
- * For a JPEG file that the model path reads at reduced DCT scale: that decode alone, through
- * sharp to raw pixels, with no resampling, hashing or checks. No read of the file can cost less
- * here, so it bounds the overhead any change to the rest could reach.
+ * For a JPEG file that the model path reads at reduced DCT scale: that decode alone, by the reader
+ * the model path uses (native luma, else sharp to raw pixels), with no resampling, hashing or
+ * checks. No read of the file can cost less here, so it bounds the overhead any change to the
+ * rest could reach.
  */
-async function jpegDecoderOnly(file: string, model: LoadedModel): Promise<(() => Promise<unknown>) | undefined> {
+async function jpegDecoderOnly(file: string, model: LoadedModel): Promise<{ reader: string; run: () => Promise<unknown> } | undefined> {
   const sof = readJpegFrameHeader(await readHead(file, 64 * 1024));
-  const target = sof && reducedSize(model.card, sof.width, sof.height, 'jpeg');
+  if (!sof) return undefined;
+  const native = nativeJpeg();
+  const grey = native && reducedSize(model.card, sof.width, sof.height, 'jpeg-dct-grey-area');
+  if (grey) {
+    const f = jpegDctScale(sof.width, sof.height, grey.width, grey.height);
+    const bytes = fs.readFileSync(file);
+    if (f > 1) return { reader: native.library, run: () => native.decodeGreyScaled(bytes, f as 2 | 4 | 8) };
+  }
+  const target = reducedSize(model.card, sof.width, sof.height, 'jpeg-dct-lanczos3');
   const f = target && fileDctScale(sof.width, sof.height, target.width, target.height);
-  return f ? () => sharp(shrunkFileName(file, f)).raw().toBuffer() : undefined;
+  return f ? { reader: 'sharp', run: () => sharp(shrunkFileName(file, f)).raw().toBuffer() } : undefined;
 }
 
 async function bareInference(model: LoadedModel, runs: number) {
@@ -170,7 +180,7 @@ export async function runBench(opts: BenchOptions) {
     ? opts.files
     : [path.join(sharedDataDir(), 'data/isbi2015/images/151.jpg'), path.join(sharedDataDir(), 'data/dicom/dx-chest-j2k-lossless.dcm')];
   const model = await loadModel();
-  opts.log(`bench: ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}, ${os.cpus().length} cores`);
+  opts.log(`bench: ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}, ${os.cpus().length} cores; ${nativeJpegStatus()}`);
   const perFile = [];
   const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-bench-'));
   const store = createCaseStore({ path: path.join(dbDir, 'bench.sqlite') });
@@ -189,6 +199,7 @@ export async function runBench(opts: BenchOptions) {
   await model.close();
   return {
     model: { name: model.card.name, version: model.card.version, provider: model.provider.name, input: [model.card.input.height, model.card.input.width] },
+    jpeg_reader: nativeJpegStatus(),
     per_file: perFile,
     bare_inference: bare,
     batch,

@@ -1,6 +1,7 @@
 // Accuracy on a dataset in the ISBI layout, through the same import, preprocessing and decoding
 // the app uses for a patient's image.
 import { summarise, summarisePerLandmark, radialErrorMm, type LandmarkSummary, type Summary } from '../../src-shared/metrics.js';
+import type { ReducedDecode } from '../../src-shared/model-card.js';
 import type { ModelReadyImage } from '../imaging/types.js';
 import { readForModel } from '../inference/read-for-model.js';
 import { detect } from '../inference/detector.js';
@@ -29,8 +30,9 @@ export interface EvalResult {
   /** predicted points per image id, source pixels, in the model's landmark order */
   predictions: Record<string, { x: number; y: number }[]>;
   mean_confidence: number;
-  /** images the app read reduced (the card's input.reduced_decode) and in full */
-  reads: { reduced: number; full: number };
+  /** images the app read reduced (the card's input.reduced_decode) and in full, and how many by
+   *  each reduced read */
+  reads: { reduced: number; full: number; by_read: Partial<Record<ReducedDecode, number>> };
   seconds: number;
 }
 
@@ -44,13 +46,14 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
   const predictions: Record<string, { x: number; y: number }[]> = {};
   let confSum = 0;
   let confN = 0;
-  const reads = { reduced: 0, full: 0 };
+  const reads: EvalResult['reads'] = { reduced: 0, full: 0, by_read: {} };
   for (const [i, id] of ids.entries()) {
     const ref = gt.get(id);
     if (!ref) throw new Error(`no ${opts.gt} annotation for image ${id}`);
     const file = imagePath(opts.root, id);
     const img = await (opts.read ? opts.read(id, file) : readForModel(file, model.card));
     reads[img.reduced ? 'reduced' : 'full']++;
+    if (img.reduced) reads.by_read[img.reduced.read] = (reads.by_read[img.reduced.read] ?? 0) + 1;
     const det = await detect(model, img);
     const row = det.landmarks.map((p, k) => radialErrorMm(p, ref[k], ISBI_MM_PER_PIXEL));
     errors.push(row);
@@ -78,10 +81,15 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
   };
 }
 
+function readsText(reads: EvalResult['reads']): string {
+  const by = Object.entries(reads.by_read).map(([k, n]) => `${n} ${k}`);
+  return `${reads.reduced} read reduced${by.length ? ` (${by.join(', ')})` : ''}, ${reads.full} in full`;
+}
+
 export function formatEval(r: EvalResult): string {
   const o = r.overall;
   const lines = [
-    `${r.split} vs ${r.ground_truth} (${o.n_images} images, ${r.model.name} ${r.model.version} on ${r.model.provider}; ${r.reads.reduced} read reduced, ${r.reads.full} in full):`,
+    `${r.split} vs ${r.ground_truth} (${o.n_images} images, ${r.model.name} ${r.model.version} on ${r.model.provider}; ${readsText(r.reads)}):`,
     `  MRE ${o.mre_mm.toFixed(3)} ± ${o.sd_mm.toFixed(3)} mm; SDR ` + Object.entries(o.sdr).map(([k, v]) => `${k} ${v.toFixed(2)}%`).join(', '),
     `  ${'#'.padStart(2)} ${'landmark'.padEnd(24)} ${'MRE'.padStart(6)} ${'SD'.padStart(6)} ${'2mm%'.padStart(6)} ${'4mm%'.padStart(6)}`,
     ...r.per_landmark.map(

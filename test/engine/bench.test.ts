@@ -18,7 +18,7 @@ test('bench times each stage of a JPEG and a JPEG 2000 DICOM, and a batch agains
     const out = path.join(tmp, 'bench.json');
     const r = cli(['bench', '--runs', '3', jpeg, j2k, '--batch-folder', folder, '--batch-limit', '3', '--json', out]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /151\.jpg: end to end [\d.]+ ms .* the JPEG decoder alone [\d.]+ ms/);
+    assert.match(r.stderr, /151\.jpg: end to end [\d.]+ ms .* the JPEG decoder alone \(libjpeg-turbo [\d.]+\) [\d.]+ ms/);
     const b = JSON.parse(fs.readFileSync(out, 'utf8'));
     assert.deepEqual(b.per_file.map((f: { file: string }) => f.file), [jpeg, j2k]);
     for (const f of b.per_file) {
@@ -34,6 +34,9 @@ test('bench times each stage of a JPEG and a JPEG 2000 DICOM, and a batch agains
     const [j, d] = b.per_file;
     assert.ok(j.stages.decoder_only.median_ms > 0 && j.stages.decoder_only.median_ms < j.stages.decode.median_ms);
     assert.equal(d.stages.decoder_only, undefined);
+    // the floor is the reader the model path uses: here the native one (scripts/install.sh builds it)
+    assert.match(b.jpeg_reader, /^native JPEG reader: libjpeg-turbo /);
+    assert.match(j.decoder_only_reader, /^libjpeg-turbo /);
     assert.equal(b.batch.images, 3);
     assert.equal(b.batch.failed, 0);
     // one single-threaded session per core (at most 8), two on a GPU

@@ -24,7 +24,7 @@ export function registerBench(program: Command): void {
             `preprocess ${st.preprocess.median_ms.toFixed(1)}, inference ${st.inference.median_ms.toFixed(1)}, heatmap decoding ${st.decoding.median_ms.toFixed(1)}, ` +
             `database ${st.database.median_ms.toFixed(1)}); bare inference ${st.bare_inference.median_ms.toFixed(1)} ms; ` +
             `overhead ${f.overhead_over_bare_inference_pct.toFixed(0)} % (${f.engine_overhead_pct.toFixed(0)} % without file decoding)` +
-            (st.decoder_only ? `; the JPEG decoder alone ${st.decoder_only.median_ms.toFixed(1)} ms = ${f.decoder_only_pct_of_bare_inference!.toFixed(0)} % of bare inference` : ''),
+            (st.decoder_only ? `; the JPEG decoder alone (${f.decoder_only_reader}) ${st.decoder_only.median_ms.toFixed(1)} ms = ${f.decoder_only_pct_of_bare_inference!.toFixed(0)} % of bare inference` : ''),
         );
       }
       if (r.batch) {

@@ -7,6 +7,7 @@ import { readJpegFrameHeader } from '../codecs/jpeg-markers.js';
 import { CodecFailure, describeThrown } from '../codecs/wasm-codec.js';
 import type { ReduceTo } from '../raster/import-raster.js';
 import { decodeJpegReduced } from '../raster/jpeg-reduced.js';
+import { decodeJpegGreyScaled } from '../raster/jpeg-grey-area.js';
 import { areaResampleInto } from '../resample.js';
 import type { ReducedGrey, SizeLimits, WindowUsed } from '../types.js';
 import type { DicomImageHeader } from './header.js';
@@ -16,9 +17,16 @@ type Reduced = { reduced: ReducedGrey; window: WindowUsed };
 
 export async function readReducedFrame(encoded: Uint8Array, h: DicomImageHeader, reduceTo: ReduceTo, limits: SizeLimits): Promise<Reduced | undefined> {
   const kind = reducibleKind(h, encoded);
-  const target = kind ? reduceTo(h.columns, h.rows, kind) : undefined;
-  if (!target) return undefined;
-  return kind === 'jpeg' ? reducedJpegFrame(encoded, h, target, limits) : reducedJpeg2000Frame(encoded, h, target);
+  if (kind === 'jpeg2000') {
+    const target = reduceTo(h.columns, h.rows, 'jpeg2000-lowpass-area');
+    return target && reducedJpeg2000Frame(encoded, h, target);
+  }
+  if (kind !== 'jpeg') return undefined;
+  const grey = reduceTo(h.columns, h.rows, 'jpeg-dct-grey-area');
+  const native = grey && (await greyJpegFrame(encoded, h, grey));
+  if (native) return native;
+  const target = reduceTo(h.columns, h.rows, 'jpeg-dct-lanczos3');
+  return target && reducedJpegFrame(encoded, h, target, limits);
 }
 
 /** Which reduced read the frame allows: JPEG 2000 always; JPEG when it is one grey 8-bit
@@ -38,10 +46,9 @@ async function reducedJpegFrame(
   target: { width: number; height: number },
   limits: SizeLimits,
 ): Promise<Reduced | undefined> {
-  const header = { width: h.columns, height: h.rows, bitsStored: 8, photometric: 'MONOCHROME2', frameCount: 1, exifOrientation: 1 };
   let r: ReducedGrey | undefined;
   try {
-    r = await decodeJpegReduced(encoded, header, target.width, target.height, limits);
+    r = await decodeJpegReduced(encoded, frameHeader(h), target.width, target.height, limits);
   } catch {
     return undefined; // the codec that reads it in full may be more forgiving, or say better why not
   }
@@ -50,6 +57,21 @@ async function reducedJpegFrame(
   // linear window away from its clipping ends, and MONOCHROME1's inversion commutes with it
   const { pixels, window } = toGrey(r.pixels as Uint8Array, r.width * r.height, h);
   return { reduced: { ...r, pixels }, window };
+}
+
+/** A grey JPEG frame decoded natively at reduced scale, through the DICOM grey chain, then area
+ *  averaged (the order the JPEG 2000 read below keeps too). */
+async function greyJpegFrame(encoded: Uint8Array, h: DicomImageHeader, target: { width: number; height: number }): Promise<Reduced | undefined> {
+  const r = await decodeJpegGreyScaled(encoded, frameHeader(h), target.width, target.height, false);
+  if (!r) return undefined;
+  const { pixels: small, window } = toGrey(r.pixels as Uint8Array, r.width * r.height, h);
+  const pixels = new Float32Array(target.width * target.height);
+  areaResampleInto(small, r.width, r.height, target.width, target.height, pixels);
+  return { reduced: { read: r.read, width: target.width, height: target.height, pixels, span: r.span }, window };
+}
+
+function frameHeader(h: DicomImageHeader) {
+  return { width: h.columns, height: h.rows, bitsStored: 8, photometric: 'MONOCHROME2', frameCount: 1, exifOrientation: 1 };
 }
 
 async function reducedJpeg2000Frame(encoded: Uint8Array, h: DicomImageHeader, target: { width: number; height: number }): Promise<Reduced | undefined> {
@@ -62,7 +84,7 @@ async function reducedJpeg2000Frame(encoded: Uint8Array, h: DicomImageHeader, ta
   // low-pass sample i sits on source pixel 2^level * i
   const step = 2 ** level;
   const span = { x0: 0.5 - step / 2, y0: 0.5 - step / 2, width: step * frame.width, height: step * frame.height };
-  return { reduced: { width: target.width, height: target.height, pixels, span }, window };
+  return { reduced: { read: 'jpeg2000-lowpass-area', width: target.width, height: target.height, pixels, span }, window };
 }
 
 /** The most levels of the JPEG 2000 wavelet that can be left undecoded and still give at least

@@ -5,6 +5,8 @@ import { AppError } from '../../../src-shared/errors.js';
 import { checkDimensions } from '../limits.js';
 import type { ImageFormat, ImportOptions, ModelPixels, ReducedGrey, SizeLimits, WindowUsed } from '../types.js';
 import { decodeJpegReduced, type FileSource } from './jpeg-reduced.js';
+import { decodeJpegGreyScaled, lumaReadable } from './jpeg-grey-area.js';
+import type { ReducedDecode } from '../../../src-shared/model-card.js';
 import { identityWindow, renderGrey } from '../window.js';
 import { decodeBmp, readBmpHeader } from './bmp.js';
 import { readPngHeader } from './png-header.js';
@@ -30,9 +32,9 @@ export type RasterImport = {
   warnings: string[];
 } & ModelPixels;
 
-/** The size a reduced decode of this kind should have for an image of width x height, if one is
- *  wanted. */
-export type ReduceTo = (width: number, height: number, kind: 'jpeg' | 'jpeg2000') => { width: number; height: number } | undefined;
+/** The size a reduced read of this kind (the model card's name for it) should give for an image
+ *  of width x height, if that read is wanted. */
+export type ReduceTo = (width: number, height: number, kind: ReducedDecode) => { width: number; height: number } | undefined;
 
 const NAMES: Record<RasterFormat, string> = { png: 'PNG', jpeg: 'JPEG', tiff: 'TIFF', bmp: 'BMP' };
 
@@ -134,6 +136,42 @@ async function decodeColour8(bytes: Uint8Array, format: RasterFormat, limits: Si
   }
 }
 
+/**
+ * The native luma read of a JPEG, started from its frame header alone (already size-checked) so
+ * that it runs beside sharp's header read and the hashing. Its result is used only where the full
+ * header then agrees (readJpegReduced); it never rejects: a failure means the other readers decide.
+ */
+function startGreyRead(bytes: Uint8Array, reduceTo: ReduceTo): EarlyRead | undefined {
+  const sof = readJpegFrameHeader(bytes);
+  const target = sof && reduceTo(sof.width, sof.height, 'jpeg-dct-grey-area');
+  if (!sof || !target || sof.precision !== 8 || (sof.components !== 1 && sof.components !== 3)) return undefined;
+  const assumed = { width: sof.width, height: sof.height, bitsStored: 8, photometric: sof.components === 1 ? 'MONOCHROME2' : 'RGB', frameCount: 1, exifOrientation: 1 };
+  return { assumed, result: decodeJpegGreyScaled(bytes, assumed, target.width, target.height, true).catch(() => undefined) };
+}
+
+interface EarlyRead {
+  assumed: RasterHeader;
+  result: Promise<ReducedGrey | undefined>;
+}
+
+/** A JPEG read straight to the model's size by the cheapest reader the card allows that takes
+ *  it: the native luma decode (started early), else sharp's; undefined where neither applies. */
+async function readJpegReduced(
+  bytes: Uint8Array,
+  header: RasterHeader,
+  reduceTo: ReduceTo,
+  limits: SizeLimits,
+  file: FileSource | undefined,
+  early: EarlyRead | undefined,
+): Promise<ReducedGrey | undefined> {
+  // the early read assumed an upright 8-bit grey or colour image of the frame header's size
+  const agrees = early && lumaReadable(header) && header.width === early.assumed.width && header.height === early.assumed.height;
+  const native = agrees && (await early.result);
+  if (native) return native;
+  const target = reduceTo(header.width, header.height, 'jpeg-dct-lanczos3');
+  return target && decodeJpegReduced(bytes, header, target.width, target.height, limits, file);
+}
+
 export async function importRaster(
   bytes: Uint8Array,
   format: RasterFormat,
@@ -145,6 +183,7 @@ export async function importRaster(
 ): Promise<RasterImport> {
   const declared = declaredSize(bytes, format);
   if (declared) checkDimensions(declared.width, declared.height, limits, `${NAMES[format]} image`);
+  const early = format === 'jpeg' && reduceTo ? startGreyRead(bytes, reduceTo) : undefined;
   const header = await readRasterHeader(bytes, format);
   checkDimensions(header.width, header.height, limits, `${NAMES[format]} image`);
   const warnings: string[] = [];
@@ -163,11 +202,10 @@ export async function importRaster(
     const pixels = decodeBmp(bytes, readBmpHeader(bytes));
     return { header, pixels, window: identityWindow(), warnings };
   }
-  const target = format === 'jpeg' ? reduceTo?.(header.width, header.height, 'jpeg') : undefined;
-  if (target) {
+  if (format === 'jpeg' && reduceTo) {
     let reduced: ReducedGrey | undefined;
     try {
-      reduced = await decodeJpegReduced(bytes, header, target.width, target.height, limits, file);
+      reduced = await readJpegReduced(bytes, header, reduceTo, limits, file, early);
     } catch (e) {
       throw sharpFailure(e, format);
     }

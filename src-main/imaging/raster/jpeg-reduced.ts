@@ -122,6 +122,7 @@ function reducedFrom(
   }
   const samples = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return {
+    read: 'jpeg-dct-lanczos3',
     width: w,
     height: h,
     pixels: colour ? colourToGrey(samples, w * h, 'rgb') : samples,
