@@ -12,6 +12,7 @@ import { createHandlers, createPixelSource, type ApiHandlers, type PixelSource }
 import { createImageLibrary, type ImageLibrary } from './image-library.js';
 import { reportForCase } from '../reports/index.js';
 import { createWatchSetting } from './watch-setting.js';
+import { nativeJpegStatus } from '../imaging/codecs/native-jpeg.js';
 
 export interface AppOptions {
   dbPath?: string;
@@ -50,7 +51,7 @@ export function createApp(opts: AppOptions = {}): App {
     loading ??= loadModel(opts.model).then(
       (m) => {
         loaded = m;
-        log(`model ${m.card.name} ${m.card.version} runs on ${describeProvider(m.provider)}`);
+        log(`model ${m.card.name} ${m.card.version} runs on ${describeProvider(m.provider)}; ${nativeJpegStatus()}`);
         return m;
       },
       (e) => {

@@ -4,6 +4,7 @@ import { readForModel } from '../../inference/read-for-model.js';
 import { detect } from '../../inference/detector.js';
 import { describeProvider, loadModel } from '../../inference/model.js';
 import { formatFromPath, info, toCsv, writeResult } from '../output.js';
+import { nativeJpegStatus } from '../../imaging/codecs/native-jpeg.js';
 
 export function registerDetect(program: Command): void {
   program
@@ -15,7 +16,7 @@ export function registerDetect(program: Command): void {
     .option('--facing-left', 'the profile faces left (mirrored for the model, points mirrored back)')
     .action(async (files: string[], opts: { out?: string; format?: string; facingLeft?: boolean }) => {
       const model = await loadModel();
-      info(`model ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}`);
+      info(`model ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
       const results: Record<string, unknown>[] = [];
       let failed = 0;
       for (const file of files) {

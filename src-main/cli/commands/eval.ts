@@ -4,6 +4,7 @@ import { evaluateDataset, formatEval } from '../../services/evaluate.js';
 import type { GroundTruth } from '../../services/isbi-dataset.js';
 import { info, writeResult } from '../output.js';
 import { ProgressLine } from '../progress.js';
+import { nativeJpegStatus } from '../../imaging/codecs/native-jpeg.js';
 
 export function registerEval(program: Command): void {
   program
@@ -17,7 +18,7 @@ export function registerEval(program: Command): void {
     .action(async (dataset: string, opts: { gt: string; split: string; limit?: number; json?: string }) => {
       if (!['mean', 'senior', 'junior'].includes(opts.gt)) throw new Error(`--gt must be mean, senior or junior, not ${opts.gt}`);
       const model = await loadModel();
-      info(`model ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}`);
+      info(`model ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
       const bar = new ProgressLine('eval');
       const r = await evaluateDataset(model, {
         root: dataset,
