@@ -102,7 +102,7 @@ async function jpegDecoderOnly(file: string, model: LoadedModel): Promise<{ read
   if (grey) {
     const f = jpegDctScale(sof.width, sof.height, grey.width, grey.height);
     const bytes = fs.readFileSync(file);
-    if (f > 1) return { reader: native.library, run: () => native.decodeGreyScaled(bytes, f as 2 | 4 | 8) };
+    if (f > 1) return { reader: native.library, run: () => native.decodeGreyScaled(bytes, f as 2 | 4 | 8, sof) };
   }
   const target = reducedSize(model.card, sof.width, sof.height, 'jpeg-dct-lanczos3');
   const f = target && fileDctScale(sof.width, sof.height, target.width, target.height);

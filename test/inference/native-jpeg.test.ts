@@ -19,6 +19,8 @@ import { AppError } from '../../src-shared/errors.js';
 import { ISBI_DIR as ISBI, tempDir } from '../imaging/helpers/paths.js';
 
 const tmp = tempDir('native-jpeg');
+/** every ISBI image's size, as the import checks it before decoding */
+const SIZE = { width: 1935, height: 2400 };
 let jpeg: NativeJpeg;
 let model: LoadedModel;
 
@@ -61,7 +63,7 @@ test("its scaled luma is libjpeg's scaled decode through sharp, all but a few pi
   for (const id of ['151', '233', '300']) {
     const file = path.join(ISBI, `${id}.jpg`);
     for (const f of [2, 4, 8] as const) {
-      const n = await jpeg.decodeGreyScaled(fs.readFileSync(file), f);
+      const n = await jpeg.decodeGreyScaled(fs.readFileSync(file), f, SIZE);
       const s = await sharpQuarterLuma(file, f);
       // whole scaled pixels only, as libvips crops them: 1935 / 4 -> 483
       assert.deepEqual([n.width, n.height, n.decodedWidth, n.sourceWidth, n.sourceHeight], [s.width, s.height, Math.floor(1935 / f), 1935, 2400]);
@@ -79,7 +81,7 @@ test("its scaled luma is libjpeg's scaled decode through sharp, all but a few pi
 test('on a colour JPEG its luma is the app\'s colour-to-grey to within rounding', async () => {
   const file = path.join(tmp, 'tinted.jpg');
   await sharp(path.join(ISBI, '151.jpg')).tint({ r: 255, g: 200, b: 120 }).jpeg({ quality: 92 }).toFile(file);
-  const n = await jpeg.decodeGreyScaled(fs.readFileSync(file), 4);
+  const n = await jpeg.decodeGreyScaled(fs.readFileSync(file), 4, SIZE);
   const s = await sharpQuarterLuma(file, 4);
   const d = meanAbsDiff(n.pixels, s.pixels);
   assert.ok(d.mean < 0.6 && d.max <= 3, `mean ${d.mean.toFixed(3)}, max ${d.max} grey levels`);
@@ -87,8 +89,8 @@ test('on a colour JPEG its luma is the app\'s colour-to-grey to within rounding'
 
 test("its area average is the TypeScript resampler's, to the float", async () => {
   const bytes = fs.readFileSync(path.join(ISBI, '151.jpg'));
-  const small = await jpeg.decodeGreyScaled(bytes, 4);
-  const averaged = await jpeg.decodeGreyScaled(bytes, 4, { width: 413, height: 512 });
+  const small = await jpeg.decodeGreyScaled(bytes, 4, SIZE);
+  const averaged = await jpeg.decodeGreyScaled(bytes, 4, SIZE, { width: 413, height: 512 });
   assert.ok(averaged.pixels instanceof Float32Array);
   assert.deepEqual([averaged.width, averaged.height, averaged.decodedWidth, averaged.decodedHeight], [413, 512, 483, 600]);
   const ts = new Float32Array(413 * 512);
@@ -98,17 +100,21 @@ test("its area average is the TypeScript resampler's, to the float", async () =>
 
 test("damaged or unsupported streams are refused with libjpeg's reason", async () => {
   const bytes = fs.readFileSync(path.join(ISBI, '151.jpg'));
-  const cases: [string, Uint8Array, NativeJpegFailure['code'], RegExp][] = [
-    ['truncated', bytes.subarray(0, bytes.length >> 1), 'corrupt', /premature end/i],
-    ['text', Buffer.from('not a JPEG at all, just text'), 'corrupt', /not a jpeg/i],
-    ['cmyk', await sharp(bytes).resize(800).toColourspace('cmyk').jpeg().toBuffer(), 'unsupported', /grey, YCbCr and RGB/],
+  const cmyk = await sharp(bytes).resize(800).toColourspace('cmyk').jpeg().toBuffer();
+  const cmykSize = { width: 800, height: (await sharp(cmyk).metadata()).height! };
+  const cases: [string, Uint8Array, NativeJpegFailure['code'], RegExp, { width: number; height: number }][] = [
+    ['truncated', bytes.subarray(0, bytes.length >> 1), 'corrupt', /premature end/i, SIZE],
+    ['text', Buffer.from('not a JPEG at all, just text'), 'corrupt', /not a jpeg/i, SIZE],
+    ['cmyk', cmyk, 'unsupported', /grey, YCbCr and RGB/, cmykSize],
+    // the size checked against the limits must be the size decoded: a frame that claims more is not
+    ['another size', bytes, 'unsupported', /frame header gives 1935 x 2400, not the 1935 x 1200 expected/, { width: 1935, height: 1200 }],
   ];
   // a stream whose data is damaged mid-way: libjpeg warns and would go on filling in; we refuse
   const garbled = Buffer.from(bytes);
   for (let i = 40_000; i < 40_400; i++) garbled[i] = 0xff;
-  cases.push(['garbled', garbled, 'corrupt', /corrupt|premature|invalid|bogus|marker/i]);
-  for (const [name, data, code, message] of cases) {
-    await assert.rejects(jpeg.decodeGreyScaled(data, 4, { width: 100, height: 100 }), (e: unknown) => {
+  cases.push(['garbled', garbled, 'corrupt', /corrupt|premature|invalid|bogus|marker/i, SIZE]);
+  for (const [name, data, code, message, size] of cases) {
+    await assert.rejects(jpeg.decodeGreyScaled(data, 4, size, { width: 100, height: 100 }), (e: unknown) => {
       assert.ok(e instanceof NativeJpegFailure, name);
       assert.equal(e.code, code, `${name}: ${e.message}`);
       assert.match(e.message, message, name);
@@ -124,8 +130,8 @@ test("damaged or unsupported streams are refused with libjpeg's reason", async (
 test('many decodes at once give the pixels of one at a time', async () => {
   const files = ['151', '175', '205'].map((id) => fs.readFileSync(path.join(ISBI, `${id}.jpg`)));
   const alone = [];
-  for (const b of files) alone.push(await jpeg.decodeGreyScaled(b, 4, { width: 413, height: 512 }));
-  const together = await Promise.all([...files, ...files, ...files].map((b) => jpeg.decodeGreyScaled(b, 4, { width: 413, height: 512 })));
+  for (const b of files) alone.push(await jpeg.decodeGreyScaled(b, 4, SIZE, { width: 413, height: 512 }));
+  const together = await Promise.all([...files, ...files, ...files].map((b) => jpeg.decodeGreyScaled(b, 4, SIZE, { width: 413, height: 512 })));
   together.forEach((r, i) => assert.deepEqual(r.pixels, alone[i % 3].pixels, `decode ${i}`));
 });
 

@@ -1,4 +1,4 @@
-/* Node binding: decodeGreyScaled(bytes, denom, outWidth, outHeight) -> Promise. The decode and the
+/* Node binding: decodeGreyScaled(bytes, denom, sourceWidth, sourceHeight, outWidth, outHeight) -> Promise. The decode and the
  * resample run on libuv's thread pool, so neither the main thread nor a worker's event loop waits
  * on them; the bytes are held by a reference until the work is done. */
 #include <stdio.h>
@@ -19,6 +19,8 @@ struct job {
   const unsigned char *data;
   size_t size;
   int denom;
+  int expect_w;
+  int expect_h;
   int out_w; /* 0: hand back the decoded pixels as they are */
   int out_h;
   struct grey_image image;
@@ -30,7 +32,7 @@ struct job {
 static void execute(napi_env env, void *arg) {
   (void)env;
   struct job *job = arg;
-  job->status = decode_grey_scaled(job->data, job->size, job->denom, &job->image, job->message, sizeof(job->message));
+  job->status = decode_grey_scaled(job->data, job->size, job->denom, job->expect_w, job->expect_h, &job->image, job->message, sizeof(job->message));
   if (job->status != DECODE_OK || job->out_w == 0) return;
   job->resampled = malloc(sizeof(float) * (size_t)job->out_w * (size_t)job->out_h);
   if (!job->resampled || !area_resample(job->image.pixels, job->image.width, job->image.height, job->resampled, job->out_w, job->out_h)) {
@@ -102,10 +104,10 @@ static napi_value throw_type(napi_env env, const char *text) {
 }
 
 static napi_value decode_grey_scaled_js(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 6;
+  napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 4) return throw_type(env, "decodeGreyScaled(bytes, denom, outWidth, outHeight)");
+  if (argc < 6) return throw_type(env, "decodeGreyScaled(bytes, denom, sourceWidth, sourceHeight, outWidth, outHeight)");
 
   bool is_typed;
   napi_is_typedarray(env, argv[0], &is_typed);
@@ -116,10 +118,11 @@ static napi_value decode_grey_scaled_js(napi_env env, napi_callback_info info) {
   napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL);
   if (type != napi_uint8_array) return throw_type(env, "bytes must be a Uint8Array");
 
-  int32_t denom, out_w, out_h;
-  if (napi_get_value_int32(env, argv[1], &denom) != napi_ok || napi_get_value_int32(env, argv[2], &out_w) != napi_ok ||
-      napi_get_value_int32(env, argv[3], &out_h) != napi_ok)
-    return throw_type(env, "denom, outWidth and outHeight must be numbers");
+  int32_t denom, expect_w, expect_h, out_w, out_h;
+  if (napi_get_value_int32(env, argv[1], &denom) != napi_ok || napi_get_value_int32(env, argv[2], &expect_w) != napi_ok ||
+      napi_get_value_int32(env, argv[3], &expect_h) != napi_ok || napi_get_value_int32(env, argv[4], &out_w) != napi_ok ||
+      napi_get_value_int32(env, argv[5], &out_h) != napi_ok)
+    return throw_type(env, "denom, the sizes and the output size must be numbers");
   if (out_w < 0 || out_h < 0 || (out_w == 0) != (out_h == 0) || (double)out_w * out_h > 1 << 28) return throw_type(env, "bad output size");
 
   struct job *job = calloc(1, sizeof(struct job));
@@ -127,6 +130,8 @@ static napi_value decode_grey_scaled_js(napi_env env, napi_callback_info info) {
   job->data = data;
   job->size = length;
   job->denom = denom;
+  job->expect_w = expect_w;
+  job->expect_h = expect_h;
   job->out_w = out_w;
   job->out_h = out_h;
   napi_create_reference(env, argv[0], 1, &job->bytes_ref);

@@ -42,7 +42,8 @@ static int fail(struct error_state *err, enum decode_status status, const char *
   return 0;
 }
 
-enum decode_status decode_grey_scaled(const unsigned char *data, size_t size, int denom, struct grey_image *out, char *message, size_t message_size) {
+enum decode_status decode_grey_scaled(const unsigned char *data, size_t size, int denom, int expect_w, int expect_h, struct grey_image *out, char *message,
+                                      size_t message_size) {
   struct jpeg_decompress_struct cinfo;
   struct error_state err;
   /* volatile: assigned between setjmp and a possible longjmp */
@@ -70,7 +71,11 @@ enum decode_status decode_grey_scaled(const unsigned char *data, size_t size, in
   jpeg_read_header(&cinfo, TRUE);
 
   int ok = 1;
-  if (denom != 1 && denom != 2 && denom != 4 && denom != 8) ok = fail(&err, DECODE_UNSUPPORTED, "scale must be 1/1, 1/2, 1/4 or 1/8");
+  char size_text[96];
+  if ((int)cinfo.image_width != expect_w || (int)cinfo.image_height != expect_h) {
+    snprintf(size_text, sizeof(size_text), "the frame header gives %u x %u, not the %d x %d expected", cinfo.image_width, cinfo.image_height, expect_w, expect_h);
+    ok = fail(&err, DECODE_UNSUPPORTED, size_text);
+  } else if (denom != 1 && denom != 2 && denom != 4 && denom != 8) ok = fail(&err, DECODE_UNSUPPORTED, "scale must be 1/1, 1/2, 1/4 or 1/8");
   else if (cinfo.jpeg_color_space != JCS_GRAYSCALE && cinfo.jpeg_color_space != JCS_YCbCr && cinfo.jpeg_color_space != JCS_RGB)
     ok = fail(&err, DECODE_UNSUPPORTED, "only grey, YCbCr and RGB JPEGs are read at reduced scale");
   if (!ok) {

@@ -14,7 +14,10 @@ struct grey_image {
 };
 
 /* Decodes a JPEG's luma at 1/denom scale in the DCT domain (denom 1, 2, 4 or 8), keeping only
- * whole scaled pixels: floor(W / denom) x floor(H / denom). */
-enum decode_status decode_grey_scaled(const unsigned char *data, size_t size, int denom, struct grey_image *out, char *message, size_t message_size);
+ * whole scaled pixels: floor(W / denom) x floor(H / denom). A frame whose header gives another
+ * size than expect_w x expect_h (the size the caller checked against its limits) is refused
+ * before anything is allocated for it. */
+enum decode_status decode_grey_scaled(const unsigned char *data, size_t size, int denom, int expect_w, int expect_h, struct grey_image *out, char *message,
+                                      size_t message_size);
 
 #endif

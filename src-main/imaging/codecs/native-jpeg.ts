@@ -25,7 +25,7 @@ export interface NativeGrey {
 }
 
 interface Addon {
-  decodeGreyScaled(bytes: Uint8Array, denom: number, outWidth: number, outHeight: number): Promise<unknown>;
+  decodeGreyScaled(bytes: Uint8Array, denom: number, sourceWidth: number, sourceHeight: number, outWidth: number, outHeight: number): Promise<unknown>;
   libjpegTurboVersion: number;
 }
 
@@ -53,8 +53,9 @@ export class NativeJpegFailure extends Error {
 
 export interface NativeJpeg {
   /** Decodes the JPEG's luma at 1/denom scale; with an output size, area averaged to it (float
-   *  pixels), else the scaled pixels as they are (bytes). */
-  decodeGreyScaled(bytes: Uint8Array, denom: 1 | 2 | 4 | 8, out?: { width: number; height: number }): Promise<NativeGrey>;
+   *  pixels), else the scaled pixels as they are (bytes). `source` is the size the caller checked
+   *  against its limits: a frame header that says otherwise is refused before any allocation. */
+  decodeGreyScaled(bytes: Uint8Array, denom: 1 | 2 | 4 | 8, source: { width: number; height: number }, out?: { width: number; height: number }): Promise<NativeGrey>;
   /** e.g. "libjpeg-turbo 2.1.5" */
   library: string;
 }
@@ -85,10 +86,10 @@ function load(): { jpeg?: NativeJpeg; status: string } {
   const library = versionText(addon.libjpegTurboVersion);
   const jpeg: NativeJpeg = {
     library,
-    async decodeGreyScaled(bytes, denom, out) {
+    async decodeGreyScaled(bytes, denom, source, out) {
       let raw: unknown;
       try {
-        raw = await addon.decodeGreyScaled(bytes, denom, out?.width ?? 0, out?.height ?? 0);
+        raw = await addon.decodeGreyScaled(bytes, denom, source.width, source.height, out?.width ?? 0, out?.height ?? 0);
       } catch (e) {
         const code = (e as { code?: unknown }).code;
         throw new NativeJpegFailure(code === 'unsupported' || code === 'no_memory' ? code : 'corrupt', (e as Error).message);

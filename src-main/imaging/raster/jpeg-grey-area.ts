@@ -25,13 +25,11 @@ export async function decodeJpegGreyScaled(bytes: Uint8Array, header: RasterHead
   if (f === 1) return undefined;
   let r;
   try {
-    r = await jpeg.decodeGreyScaled(bytes, f as 2 | 4 | 8, resample ? { width: w, height: h } : undefined);
+    r = await jpeg.decodeGreyScaled(bytes, f as 2 | 4 | 8, header, resample ? { width: w, height: h } : undefined);
   } catch (e) {
     if (e instanceof NativeJpegFailure) return undefined;
     throw e;
   }
-  // the frame header libjpeg read must be the one the import checked and described
-  if (r.sourceWidth !== header.width || r.sourceHeight !== header.height) return undefined;
   return {
     read: 'jpeg-dct-grey-area',
     width: r.width,
