@@ -28,6 +28,7 @@ from .isbi import DEFAULT_ROOT, PIXEL_SPACING_MM, read_split, validation_ids
 from .lora import inject_lora, lora_parameters
 from .loss import heatmap_ce
 from .model import build_model
+from .precise_bn import recalibrate_batchnorm
 
 
 def log(out: Path, msg: str, rank: int = 0):
@@ -176,6 +177,8 @@ def main(argv=None):
         eta = dt * (cfg["epochs"] - epoch - 1)
         msg = f"epoch {epoch + 1}/{cfg['epochs']} loss {np.mean(losses):.4f} lr {base_lrs[0]*f:.2e} {dt:.1f}s/epoch ETA {eta/60:.1f} min"
         if val_ids and ((epoch + 1) % cfg["val_every"] == 0 or epoch + 1 == cfg["epochs"]) and rank == 0:
+            # evaluated, selected and saved with statistics of the plain images (precise_bn.py)
+            recalibrate_batchnorm(model, imgs, cfg["batch_size"], device)
             pred, conf = predict(model, vimgs, vboxes, codec, device)
             err = radial_errors(pred, vpts) * PIXEL_SPACING_MM
             mre = float(err.mean())

@@ -91,8 +91,11 @@ function load(): { jpeg?: NativeJpeg; status: string } {
       try {
         raw = await addon.decodeGreyScaled(bytes, denom, source.width, source.height, out?.width ?? 0, out?.height ?? 0);
       } catch (e) {
+        // the addon rejects a stream it will not decode with one of these codes; anything else
+        // (a TypeError from a wrong call) is a bug and stays what it is
         const code = (e as { code?: unknown }).code;
-        throw new NativeJpegFailure(code === 'unsupported' || code === 'no_memory' ? code : 'corrupt', (e as Error).message);
+        if (code === 'corrupt' || code === 'unsupported' || code === 'no_memory') throw new NativeJpegFailure(code, (e as Error).message);
+        throw e;
       }
       return ResultSchema.parse(raw);
     },
