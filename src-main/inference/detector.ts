@@ -33,27 +33,32 @@ export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { in
   // mirrored, a reduced copy's span is mirrored too
   const span = img.reduced && { ...img.reduced.span, x0: flip ? img.width - (img.reduced.span.x0 + img.reduced.span.width) : img.reduced.span.x0 };
   const box = new Letterbox(img.width, img.height, W, H, span);
-  let resized: Float32Array;
+  // Python: (img / 255.0) in float64, then float32; scale is 1/255 in the card
+  const inv = 1 / scale;
+  const divisor = Math.abs(inv - Math.round(inv)) < 1e-9 ? Math.round(inv) : inv;
   if (img.reduced) {
     const r = img.reduced;
     if (r.width !== box.resizedW || r.height !== box.resizedH) throw new Error(`reduced image is ${r.width} x ${r.height}, the letterbox needs ${box.resizedW} x ${box.resizedH}`);
-    resized = pad(flip ? mirror(r.pixels, r.width, r.height) : r.pixels, box);
-  } else {
-    resized = box.apply(flip ? mirror(img.pixels, img.width, img.height) : img.pixels);
+    return { input: padNormalised(flip ? mirror(r.pixels, r.width, r.height) : r.pixels, box, divisor, mean, std), box };
   }
-  // Python: (img / 255.0) in float64, then float32; scale is 1/255 in the card. In place: the
-  // letterboxed copy is this call's own.
-  const inv = 1 / scale;
-  const divisor = Math.abs(inv - Math.round(inv)) < 1e-9 ? Math.round(inv) : inv;
+  // in place: the letterboxed copy is this call's own
+  const resized = box.apply(flip ? mirror(img.pixels, img.width, img.height) : img.pixels);
   for (let i = 0; i < resized.length; i++) resized[i] = (resized[i] / divisor - mean) / std;
   return { input: resized, box };
 }
 
-/** An image already at the letterbox's resized size, placed in the zero-padded input. */
-function pad(pixels: Uint8Array | Float32Array, box: Letterbox): Float32Array {
+/** An image already at the letterbox's resized size, normalised into the zero-padded input in
+ *  one pass (the padding gets what normalising a zero gives, as in the full path). */
+function padNormalised(pixels: Uint8Array | Float32Array, box: Letterbox, divisor: number, mean: number, std: number): Float32Array {
   const out = new Float32Array(box.dstW * box.dstH);
+  const padding = (0 / divisor - mean) / std;
+  if (padding !== 0) out.fill(padding);
   const w = box.resizedW;
-  for (let y = 0; y < box.resizedH; y++) out.set(pixels.subarray(y * w, (y + 1) * w), (y + box.offsetY) * box.dstW + box.offsetX);
+  for (let y = 0; y < box.resizedH; y++) {
+    const src = y * w;
+    const dst = (y + box.offsetY) * box.dstW + box.offsetX;
+    for (let x = 0; x < w; x++) out[dst + x] = (pixels[src + x] / divisor - mean) / std;
+  }
   return out;
 }
 
