@@ -177,13 +177,16 @@ def main(argv=None):
         eta = dt * (cfg["epochs"] - epoch - 1)
         msg = f"epoch {epoch + 1}/{cfg['epochs']} loss {np.mean(losses):.4f} lr {base_lrs[0]*f:.2e} {dt:.1f}s/epoch ETA {eta/60:.1f} min"
         if val_ids and ((epoch + 1) % cfg["val_every"] == 0 or epoch + 1 == cfg["epochs"]) and rank == 0:
-            # evaluated, selected and saved with statistics of the plain images (precise_bn.py)
+            # evaluated, selected and saved with statistics of the plain images (precise_bn.py);
+            # what the momentum statistics would have given is logged beside, for comparison
+            momentum_pred, _ = predict(model, vimgs, vboxes, codec, device)
+            momentum_mre = float((radial_errors(momentum_pred, vpts) * PIXEL_SPACING_MM).mean())
             recalibrate_batchnorm(model, imgs, cfg["batch_size"], device)
             pred, conf = predict(model, vimgs, vboxes, codec, device)
             err = radial_errors(pred, vpts) * PIXEL_SPACING_MM
             mre = float(err.mean())
             per_lm = err.mean(0)
-            msg += f" | val MRE {mre:.3f} mm SDR2 {(err <= 2).mean()*100:.1f}% worst lm {int(per_lm.argmax())+1} {per_lm.max():.2f} mm minconf {conf.mean(0).min():.2f}"
+            msg += f" | val MRE {mre:.3f} mm SDR2 {(err <= 2).mean()*100:.1f}% worst lm {int(per_lm.argmax())+1} {per_lm.max():.2f} mm minconf {conf.mean(0).min():.2f} (momentum BN {momentum_mre:.3f} mm)"
             if mre < best["val_mre_mm"]:
                 best = {"val_mre_mm": mre, "epoch": epoch + 1}
                 save_atomic({"model": model.state_dict(), "config": cfg, "epoch": epoch, "val_mre_mm": mre}, out / "best.pt")
