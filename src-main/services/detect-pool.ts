@@ -60,6 +60,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   ready: boolean;
+  /** started and not yet ready or failed: loading its model */
+  starting: boolean;
   /** holding a request that was in a worker that stopped: it runs alone, so a second stop names it */
   solo: boolean;
   inFlight: Map<number, Job>;
@@ -133,9 +135,11 @@ export async function startDetectPool(model: LoadedModel, size = defaultPoolSize
       const worker = new Worker(opts.workerUrl ?? workerUrl(), { workerData: { cardPath: model.cardPath, provider: model.provider.name, threads: 1 } });
       slot.worker = worker;
       slot.ready = false;
+      slot.starting = true;
       slot.lastError = undefined;
       worker.on('message', (m: WorkerReply) => {
         if (m.id === -1) {
+          slot.starting = false;
           if (!m.ok) return reject(new AppError(m.error.code, m.error.message, m.error.detail));
           slot.ready = true;
           resolve();
@@ -152,6 +156,7 @@ export async function startDetectPool(model: LoadedModel, size = defaultPoolSize
       worker.on('error', (e) => (slot.lastError = e));
       worker.on('exit', (code) => {
         if (worker !== slot.worker) return;
+        slot.starting = false;
         if (closing) {
           for (const j of slot.inFlight.values()) j.reject(new AppError('internal', 'the detect pool was closed'));
           slot.inFlight.clear();
@@ -167,15 +172,17 @@ export async function startDetectPool(model: LoadedModel, size = defaultPoolSize
       });
     });
 
-  for (let i = 0; i < size; i++) slots.push({ worker: undefined as unknown as Worker, ready: false, solo: false, inFlight: new Map() });
+  for (let i = 0; i < size; i++) slots.push({ worker: undefined as unknown as Worker, ready: false, starting: false, solo: false, inFlight: new Map() });
   const close = async () => {
     closing = true;
     for (const j of queue.splice(0)) j.reject(new AppError('internal', 'the detect pool was closed'));
     // A worker terminated in the middle of a native call (sharp, onnxruntime) can abort the whole
     // process (node-addon-api throws into an environment that is gone): what was handed out is
-    // let finish first, for a while.
+    // let finish first, for a while, and so is a worker still loading its model (a replacement
+    // for one that stopped, or a sibling of one that failed to start): onnxruntime's model load
+    // ended that way aborted the test process (core dump: InferenceSessionWrap, Napi::Error).
     const deadline = performance.now() + CLOSE_WAIT_MS;
-    while (slots.some((s) => s.inFlight.size) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (slots.some((s) => s.inFlight.size || s.starting) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await Promise.all(slots.map((s) => s.worker?.terminate()));
   };
   try {

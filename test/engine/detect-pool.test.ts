@@ -109,6 +109,27 @@ test('workers that keep stopping fail the pool instead of restarting forever', a
   }
 });
 
+test('closing the pool while a replacement worker loads its model waits for the load instead of ending it mid-load', async () => {
+  // ending a thread inside onnxruntime's model load can abort the whole process (a core dump of
+  // this test file showed it): the third worker must get to ready before close() ends it
+  const stopping = new URL('./fixtures/stopping-worker.mjs', import.meta.url);
+  const log = path.join(tmp, 'ready.log');
+  process.env.MEDSAPIENS_TEST_READY_LOG = log;
+  try {
+    for (let i = 0; i < 2; i++) {
+      fs.rmSync(log, { force: true });
+      const pool = await startDetectPool(model, 1, { workerUrl: stopping });
+      // the poison stops the worker twice and is answered as failed; a third worker is then loading
+      const reply = await pool.detect(path.join(tmp, `poison-close-${i}.jpg`));
+      assert.ok(!reply.ok);
+      await pool.close();
+      assert.equal(fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length, 3, 'every worker started was let load before the pool closed');
+    }
+  } finally {
+    delete process.env.MEDSAPIENS_TEST_READY_LOG;
+  }
+});
+
 test('a model the workers cannot load stops the pool at start with a typed error', async () => {
   const { cardPath, onnxPath } = copyShippedModel(path.join(tmp, 'models'));
   const local = await loadModel({ cardPath, provider: 'cpu' });
