@@ -40,14 +40,12 @@ def recalibrate_batchnorm(model: nn.Module, images, batch: int = 4, device="cpu"
 
 def main(argv=None):
     import argparse
-    import os
-    from pathlib import Path
 
     from .codec import HeatmapCodec
     from .data import load_inputs
     from .evaluate import predict, radial_errors
-    from .isbi import DEFAULT_ROOT, PIXEL_SPACING_MM, read_split, validation_ids
-    from .train import prepare_model
+    from .isbi import PIXEL_SPACING_MM
+    from .train import input_cache, prepare_model, split_ids
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", required=True)
@@ -58,11 +56,8 @@ def main(argv=None):
     cfg = ck["config"]
     model, _, _ = prepare_model(cfg)
     model.load_state_dict(ck["model"])
-    root = Path(cfg["data_root"] or DEFAULT_ROOT)
-    train_all = read_split(root, "train")
-    val_ids = cfg["val_ids"] or validation_ids(train_all)
-    train_ids = cfg["train_ids"] or [i for i in train_all if i not in val_ids]
-    cache = Path(os.environ.get("MEDSAPIENS_CACHE", Path(__file__).resolve().parents[1] / ".cache" / "isbi"))
+    root, train_ids, val_ids = split_ids(cfg)
+    cache = input_cache()
     imgs, _, _ = load_inputs(root, train_ids, tuple(cfg["input_size"]), cache)
     n = recalibrate_batchnorm(model, imgs, cfg["batch_size"])
     # the selection figure, as training reports it, now with these statistics

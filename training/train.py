@@ -91,6 +91,24 @@ def save_atomic(obj, path: Path):
     os.replace(tmp, path)
 
 
+def split_ids(cfg: dict) -> tuple[Path, list, list]:
+    """The data root, and the training and validation ids a config names (validation: every tenth
+    id of train.txt unless it says otherwise); test1 is never among them."""
+    root = Path(cfg["data_root"] or DEFAULT_ROOT)
+    train_all = read_split(root, "train")
+    val_ids = cfg["val_ids"] or validation_ids(train_all)
+    train_ids = cfg["train_ids"] or [i for i in train_all if i not in val_ids]
+    test_ids = set(read_split(root, "test1"))
+    if test_ids & set(train_ids) or test_ids & set(val_ids):
+        raise ValueError("test1 images must never be trained on or used for selection")
+    return root, train_ids, [i for i in val_ids if i not in train_ids]
+
+
+def input_cache() -> Path:
+    """Where the letterboxed training inputs are cached (read once, reused by every run)."""
+    return Path(os.environ.get("MEDSAPIENS_CACHE", Path(__file__).resolve().parents[1] / ".cache" / "isbi"))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
@@ -107,18 +125,10 @@ def main(argv=None):
     random.seed(cfg["seed"])
     np.random.seed(cfg["seed"])
 
-    root = Path(cfg["data_root"] or DEFAULT_ROOT)
-    train_all = read_split(root, "train")
-    val_ids = cfg["val_ids"] or validation_ids(train_all)
-    train_ids = cfg["train_ids"] or [i for i in train_all if i not in val_ids]
-    test_ids = set(read_split(root, "test1"))
-    if test_ids & set(train_ids) or test_ids & set(val_ids):
-        raise ValueError("test1 images must never be trained on or used for selection")
-    val_ids = [i for i in val_ids if i not in train_ids]
-
+    root, train_ids, val_ids = split_ids(cfg)
     h, w = cfg["input_size"]
     codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
-    cache = Path(os.environ.get("MEDSAPIENS_CACHE", Path(__file__).resolve().parents[1] / ".cache" / "isbi"))
+    cache = input_cache()
     imgs, boxes, pts = load_inputs(root, train_ids, (h, w), cache)
     ds = LandmarkDataset(imgs, boxes, pts, codec, AugmentConfig(**cfg["augment"]), cfg["seed"])
     if val_ids:

@@ -60,7 +60,7 @@ export interface NativeJpeg {
   library: string;
 }
 
-export const NATIVE_JPEG_ADDON = path.join('native', 'jpeg-reduced', 'build', 'Release', 'jpeg_reduced.node');
+const NATIVE_JPEG_ADDON = path.join('native', 'jpeg-reduced', 'build', 'Release', 'jpeg_reduced.node');
 
 let loaded: { jpeg?: NativeJpeg; status: string } | undefined;
 

@@ -10,7 +10,7 @@ import type { ReducedDecode } from '../../../src-shared/model-card.js';
 import { identityWindow, renderGrey } from '../window.js';
 import { decodeBmp, readBmpHeader } from './bmp.js';
 import { readPngHeader } from './png-header.js';
-import { readJpegFrameHeader } from '../codecs/jpeg-markers.js';
+import { readJpegFrameHeader, type JpegFrameHeader } from '../codecs/jpeg-markers.js';
 import { colourToGrey } from '../colour.js';
 
 export type RasterFormat = Exclude<ImageFormat, 'dicom'>;
@@ -59,15 +59,16 @@ function sharpInput(bytes: Uint8Array, limits: SizeLimits) {
   return sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning' });
 }
 
-/** Width and height as the file's own header declares them, read without any decoder. TIFF
- *  keeps its directory anywhere in the file, so it is left to sharp's header reader. */
-export function declaredSize(bytes: Uint8Array, format: RasterFormat): { width: number; height: number } | undefined {
+/** Width and height as the file's own header declares them, read without any decoder (for a
+ *  JPEG, with the rest of its frame header). TIFF keeps its directory anywhere in the file, so it
+ *  is left to sharp's header reader. */
+export function declaredSize(bytes: Uint8Array, format: RasterFormat): { width: number; height: number; jpeg?: JpegFrameHeader } | undefined {
   if (format === 'png') return readPngHeader(bytes);
   if (format === 'bmp') return readBmpHeader(bytes);
   if (format === 'jpeg') {
     const sof = readJpegFrameHeader(bytes);
     if (!sof) throw new AppError('corrupt', 'JPEG file is damaged: no frame header (SOF) before the image data');
-    return sof;
+    return { width: sof.width, height: sof.height, jpeg: sof };
   }
   return undefined;
 }
@@ -141,10 +142,9 @@ async function decodeColour8(bytes: Uint8Array, format: RasterFormat, limits: Si
  * that it runs beside sharp's header read and the hashing. Its result is used only where the full
  * header then agrees (readJpegReduced); it never rejects: a failure means the other readers decide.
  */
-function startGreyRead(bytes: Uint8Array, reduceTo: ReduceTo): EarlyRead | undefined {
-  const sof = readJpegFrameHeader(bytes);
-  const target = sof && reduceTo(sof.width, sof.height, 'jpeg-dct-grey-area');
-  if (!sof || !target || sof.precision !== 8 || (sof.components !== 1 && sof.components !== 3)) return undefined;
+function startGreyRead(bytes: Uint8Array, sof: JpegFrameHeader, reduceTo: ReduceTo): EarlyRead | undefined {
+  const target = reduceTo(sof.width, sof.height, 'jpeg-dct-grey-area');
+  if (!target || sof.precision !== 8 || (sof.components !== 1 && sof.components !== 3)) return undefined;
   const assumed = { width: sof.width, height: sof.height, bitsStored: 8, photometric: sof.components === 1 ? 'MONOCHROME2' : 'RGB', frameCount: 1, exifOrientation: 1 };
   return { assumed, result: decodeJpegGreyScaled(bytes, assumed, target.width, target.height, true).catch(() => undefined) };
 }
@@ -183,7 +183,7 @@ export async function importRaster(
 ): Promise<RasterImport> {
   const declared = declaredSize(bytes, format);
   if (declared) checkDimensions(declared.width, declared.height, limits, `${NAMES[format]} image`);
-  const early = format === 'jpeg' && reduceTo ? startGreyRead(bytes, reduceTo) : undefined;
+  const early = declared?.jpeg && reduceTo ? startGreyRead(bytes, declared.jpeg, reduceTo) : undefined;
   const header = await readRasterHeader(bytes, format);
   checkDimensions(header.width, header.height, limits, `${NAMES[format]} image`);
   const warnings: string[] = [];
