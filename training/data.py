@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,11 @@ from .augment import AugmentConfig, augment
 from .codec import HeatmapCodec
 from .isbi import read_annotations, read_grey
 from .preprocess import Letterbox
+
+
+def input_cache() -> Path:
+    """Where the letterboxed inputs are cached (read once, reused by every run and evaluation)."""
+    return Path(os.environ.get("MEDSAPIENS_CACHE", Path(__file__).resolve().parents[1] / ".cache" / "isbi"))
 
 
 def load_inputs(root: Path, ids: list, input_size: tuple, cache_dir: Path | None):

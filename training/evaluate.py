@@ -62,13 +62,13 @@ def format_table(name: str, s: dict) -> str:
 
 
 def evaluate_checkpoint(checkpoint: Path, split: str, root: Path, device="cpu") -> dict:
-    from .data import load_inputs
+    from .data import input_cache, load_inputs
     from .export import load_for_inference
     model, cfg = load_for_inference(checkpoint)
     h, w = cfg["input_size"]
     codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
     ids = read_split(root, split)
-    imgs, boxes, _ = load_inputs(root, ids, (h, w), Path(__file__).resolve().parents[1] / ".cache" / "isbi")
+    imgs, boxes, _ = load_inputs(root, ids, (h, w), input_cache())
     pred, conf = predict(model, imgs, boxes, codec, device)
     result = {"split": split, "checkpoint": str(checkpoint), "pixel_spacing_mm": PIXEL_SPACING_MM}
     for ref in ("mean", "senior", "junior"):

@@ -42,10 +42,10 @@ def main(argv=None):
     import argparse
 
     from .codec import HeatmapCodec
-    from .data import load_inputs
+    from .data import input_cache, load_inputs
     from .evaluate import predict, radial_errors
     from .isbi import PIXEL_SPACING_MM
-    from .train import input_cache, prepare_model, split_ids
+    from .train import prepare_model, split_ids
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", required=True)

@@ -22,7 +22,7 @@ from torch.utils.data.distributed import DistributedSampler
 from .augment import AugmentConfig
 from .codec import HeatmapCodec
 from .config import load_config
-from .data import LandmarkDataset, load_inputs
+from .data import LandmarkDataset, input_cache, load_inputs
 from .evaluate import predict, radial_errors
 from .isbi import DEFAULT_ROOT, PIXEL_SPACING_MM, read_split, validation_ids
 from .lora import inject_lora, lora_parameters
@@ -102,11 +102,6 @@ def split_ids(cfg: dict) -> tuple[Path, list, list]:
     if test_ids & set(train_ids) or test_ids & set(val_ids):
         raise ValueError("test1 images must never be trained on or used for selection")
     return root, train_ids, [i for i in val_ids if i not in train_ids]
-
-
-def input_cache() -> Path:
-    """Where the letterboxed training inputs are cached (read once, reused by every run)."""
-    return Path(os.environ.get("MEDSAPIENS_CACHE", Path(__file__).resolve().parents[1] / ".cache" / "isbi"))
 
 
 def main(argv=None):
