@@ -92,6 +92,14 @@ export const ModelCardSchema = z.object({
     log_mass_max_abs: z.number().max(1e-3).optional(),
     reference: z.string().optional(),
   }),
+  /** several trained networks exported as one graph whose heatmaps are the mean of theirs
+   *  (training/ensemble.py); the app runs it like any single model */
+  ensemble: z
+    .object({
+      combine: z.string(),
+      members: z.array(z.object({ checkpoint: z.string(), seed: z.number().int(), epoch: z.number().int(), val_mre_mm: z.number().nullable().optional() })).min(2),
+    })
+    .optional(),
   metrics: z
     .object({
       test1: z.object({ mean: Figures, senior: Figures, junior: Figures }),

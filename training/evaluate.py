@@ -1,6 +1,9 @@
 """Evaluation on ISBI: MRE +- SD and SDR at 2/2.5/3/4 mm, per landmark, against a chosen reference.
 
     python3 -m training.evaluate --checkpoint runs/x/best.pt --split test1 --json out.json
+    python3 -m training.evaluate --checkpoint runs/a/last.pt runs/b/last.pt --split val   # an ensemble
+
+Splits: train, test1, test2 as the dataset names them, and val (the held-out tenth of train).
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import numpy as np
 import torch
 
 from .codec import HeatmapCodec
-from .isbi import DEFAULT_ROOT, LANDMARKS, PIXEL_SPACING_MM, read_annotations, read_split
+from .isbi import DEFAULT_ROOT, LANDMARKS, PIXEL_SPACING_MM, read_annotations, read_split, validation_ids
 
 THRESHOLDS_MM = (2.0, 2.5, 3.0, 4.0)
 
@@ -61,33 +64,42 @@ def format_table(name: str, s: dict) -> str:
     return "\n".join(lines)
 
 
-def evaluate_checkpoint(checkpoint: Path, split: str, root: Path, device="cpu") -> dict:
+def split_images(root: Path, split: str) -> list:
+    return validation_ids(read_split(root, "train")) if split == "val" else read_split(root, split)
+
+
+def evaluate_checkpoint(checkpoints, split: str, root: Path, device="cpu") -> dict:
+    """checkpoints: one path, or several evaluated as their ensemble (ensemble.py)."""
     from .data import input_cache, load_inputs
-    from .export import load_for_inference
-    model, cfg = load_for_inference(checkpoint)
+    from .ensemble import load_ensemble
+    checkpoints = [checkpoints] if isinstance(checkpoints, (str, Path)) else list(checkpoints)
+    model, cfg, _ = load_ensemble(checkpoints)
     h, w = cfg["input_size"]
     codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
-    ids = read_split(root, split)
+    ids = split_images(root, split)
     imgs, boxes, _ = load_inputs(root, ids, (h, w), input_cache())
     pred, conf = predict(model, imgs, boxes, codec, device)
-    result = {"split": split, "checkpoint": str(checkpoint), "pixel_spacing_mm": PIXEL_SPACING_MM}
+    result = {"split": split, "checkpoint": " + ".join(map(str, checkpoints)), "pixel_spacing_mm": PIXEL_SPACING_MM,
+              "ids": ids}
     for ref in ("mean", "senior", "junior"):
         gt = read_annotations(root, ref)
         err = radial_errors(pred, np.stack([gt[i] for i in ids])) * PIXEL_SPACING_MM
         result[f"vs_{ref}"] = summarise(err)
+        # per image, for paired comparisons between models on the same images
+        result[f"vs_{ref}"]["per_image_mre_mm"] = [float(e) for e in err.mean(1)]
     result["mean_confidence"] = float(conf.mean())
     return result
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--checkpoint", required=True, nargs="+", help="several: their ensemble")
     ap.add_argument("--split", default="test1")
     ap.add_argument("--data-root", default=str(DEFAULT_ROOT))
     ap.add_argument("--json")
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
-    res = evaluate_checkpoint(Path(args.checkpoint), args.split, Path(args.data_root))
+    res = evaluate_checkpoint([Path(c) for c in args.checkpoint], args.split, Path(args.data_root))
     for ref in ("mean", "senior", "junior"):
         print(format_table(f"{args.split} vs {ref}", res[f"vs_{ref}"]))
     if args.json:

@@ -106,7 +106,8 @@ def main(argv=None):
     from .isbi import LANDMARKS, read_split, validation_ids, DEFAULT_ROOT
 
     ap = argparse.ArgumentParser()
-    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--checkpoint", required=True, nargs="+",
+                    help="several: exported as one model averaging their logits (ensemble.py)")
     ap.add_argument("--out", required=True, help="models/NAME.onnx; the card goes beside it as NAME.card.json")
     ap.add_argument("--eval-json", help="evaluate.py output to record as the card's test1 figures")
     ap.add_argument("--name", default="medsapiens-ceph19")
@@ -115,8 +116,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
     root = Path(__file__).resolve().parents[1]
-    ck = torch.load(args.checkpoint, map_location="cpu")
-    model, cfg = load_for_inference(Path(args.checkpoint), ck)
+    from .ensemble import load_ensemble
+    model, cfg, cks = load_ensemble(args.checkpoint)
+    ck = cks[0]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     export_onnx(model, cfg, out)
@@ -156,6 +158,10 @@ def main(argv=None):
                      "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                      "config": cfg},
         "parity": parity,
+        **({"ensemble": {"combine": "mean of the members' heatmap logits (training/ensemble.py)",
+                         "members": [{"checkpoint": str(c), "seed": k["config"]["seed"], "epoch": k.get("epoch", -1) + 1,
+                                      "val_mre_mm": k.get("val_mre_mm")} for c, k in zip(args.checkpoint, cks)]}}
+           if len(cks) > 1 else {}),
         "licence": "Model weights: trained by MedSapiens on ISBI 2015 (research and testing use).",
     }
     if args.eval_json:

@@ -57,6 +57,30 @@ class TrainSmoke(unittest.TestCase):
             self.assertLessEqual(card["parity"]["onnx_vs_torch_max_abs"], 1e-4)
             self.assertEqual(card["input"]["height"], 256)
             self.assertEqual(len(card["landmarks"]), 19)
+            # the checkpoint recovered from that ONNX computes what the checkpoint did
+            recovered = Path(tmp) / "recovered.pt"
+            r = run("-m", "training.recover", "--onnx", str(onnx_path), "--out", str(recovered))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            from training.export import load_for_inference
+            a, _ = load_for_inference(out / "best.pt")
+            b, _ = load_for_inference(recovered)
+            x = torch.rand(1, 1, 256, 224)
+            with torch.no_grad():
+                ya, yb = a(x), b(x)
+            self.assertGreater(float(ya.abs().max()), 0.1)
+            self.assertLess(float((ya - yb).abs().max()), 1e-4)
+            # two checkpoints export as one model averaging their logits, with the same outputs
+            pair = Path(tmp) / "pair.onnx"
+            r = run("-m", "training.export", "--checkpoint", str(out / "best.pt"), str(warm / "last.pt"), "--out", str(pair))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            card = json.loads((Path(tmp) / "pair.card.json").read_text())
+            self.assertEqual(len(card["ensemble"]["members"]), 2)
+            self.assertLessEqual(card["parity"]["onnx_vs_torch_max_abs"], 1e-4)
+            from training.ensemble import load_ensemble
+            c, _ = load_for_inference(warm / "last.pt")
+            both, _, _ = load_ensemble([out / "best.pt", warm / "last.pt"])
+            with torch.no_grad():
+                self.assertLess(float((both(x) - (ya + c(x)) / 2).abs().max()), 1e-5)
 
     def test_distributed_world_size_one_gloo(self):
         with tempfile.TemporaryDirectory() as tmp:
