@@ -1,5 +1,6 @@
 """Times the same architecture as a shipped model in PyTorch eager (2 threads), for comparison
-with onnxruntime. Weights do not change the cost, so the model is rebuilt from the card's config.
+with onnxruntime. Weights do not change the cost, so the model (each member of an ensemble) is rebuilt from the
+card's config.
 
     python3 training/bench_torch.py models/NAME.card.json [RUNS]   -> last line: JSON
 """
@@ -13,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
+from training.ensemble import LogitMean  # noqa: E402
 from training.lora import merge_lora  # noqa: E402
 from training.train import prepare_model  # noqa: E402
 
@@ -25,9 +27,13 @@ def main():
     card = json.loads(card_path.read_text())
     cfg = card["training"]["config"]
     torch.set_num_threads(2)
-    model, _, _ = prepare_model(cfg)
-    merge_lora(model)
-    model.eval()
+    members = []
+    # an ensemble's members share the card's architecture (ensemble.SHARED_KEYS)
+    for _ in card.get("ensemble", {}).get("members", [None]):
+        m, _, _ = prepare_model(cfg)
+        merge_lora(m)
+        members.append(m)
+    model = (members[0] if len(members) == 1 else LogitMean(members)).eval()
     x = torch.rand(1, 1, card["input"]["height"], card["input"]["width"])
     times = []
     with torch.no_grad():

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import torch
 
-# what every member must share for their heatmaps to be averaged pixel for pixel
-SHARED_KEYS = ("input_size", "stride", "sigma", "num_keypoints")
+# what every member must share: their heatmaps are averaged pixel for pixel, and one card (its
+# backbone, its config) describes them all
+SHARED_KEYS = ("input_size", "stride", "sigma", "num_keypoints", "backbone")
 
 
 class LogitMean(torch.nn.Module):
