@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 
 from training.ensemble import LogitMean  # noqa: E402
+from training.export import card_path_for  # noqa: E402
 from training.lora import merge_lora  # noqa: E402
 from training.train import prepare_model  # noqa: E402
 
@@ -22,7 +23,7 @@ from training.train import prepare_model  # noqa: E402
 def main():
     card_path = Path(sys.argv[1])
     if card_path.suffix == ".pt" or card_path.suffix == ".onnx":
-        card_path = card_path.with_suffix("").with_suffix(".card.json")
+        card_path = card_path_for(card_path.with_suffix(".onnx"))
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     card = json.loads(card_path.read_text())
     cfg = card["training"]["config"]

@@ -68,11 +68,10 @@ def split_images(root: Path, split: str) -> list:
     return validation_ids(read_split(root, "train")) if split == "val" else read_split(root, split)
 
 
-def evaluate_checkpoint(checkpoints, split: str, root: Path, device="cpu") -> dict:
-    """checkpoints: one path, or several evaluated as their ensemble (ensemble.py)."""
+def evaluate_checkpoint(checkpoints: list, split: str, root: Path, device="cpu") -> dict:
+    """checkpoints: one, or several evaluated as their ensemble (ensemble.py)."""
     from .data import input_cache, load_inputs
     from .ensemble import load_ensemble
-    checkpoints = [checkpoints] if isinstance(checkpoints, (str, Path)) else list(checkpoints)
     model, cfg, _ = load_ensemble(checkpoints)
     h, w = cfg["input_size"]
     codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])

@@ -33,6 +33,12 @@ def git_commit(root: Path) -> str:
 OUTPUTS = ["heatmaps", "peak_index", "log_mass"]
 
 
+def card_path_for(model_path: Path) -> Path:
+    """models/NAME.onnx -> models/NAME.card.json, where the app looks for it."""
+    model_path = Path(model_path)
+    return model_path.with_suffix(".card.json") if model_path.suffix == ".onnx" else Path(str(model_path) + ".card.json")
+
+
 class DeployGraph(torch.nn.Module):
     """The network plus the two whole-heatmap reductions the decoder needs: each channel's argmax
     (flat index) and log-sum-exp. In onnxruntime they are vectorised and threaded; in the app's
@@ -168,7 +174,7 @@ def main(argv=None):
         ev = json.loads(Path(args.eval_json).read_text())
         card["metrics"] = {"test1": {ref: {k: ev[f"vs_{ref}"][k] for k in ("n_images", "mre_mm", "sd_mm", "sdr")}
                                      for ref in ("mean", "senior", "junior")}}
-    card_path = out.with_suffix("").with_suffix(".card.json") if out.suffix == ".onnx" else Path(str(out) + ".card.json")
+    card_path = card_path_for(out)
     card_path.write_text(json.dumps(card, indent=2) + "\n")
     print(f"wrote {out} ({out.stat().st_size/1e6:.1f} MB), parity {parity['onnx_vs_torch_max_abs']:.2e} "
           f"(fp32 {parity['onnx_vs_torch_fp32_max_abs']:.2e}), card {card_path}")

@@ -24,13 +24,9 @@ def recover_state(onnx_path: Path, model: torch.nn.Module) -> dict:
     graph = onnx.load(str(onnx_path)).graph
     weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
     state = model.state_dict()
-    out = {}
-    for name, t in weights.items():
-        key = name.removeprefix("model.")
-        if key in state:
-            out[key] = t
+    out = {k: weights[n] for n in weights if (k := n.removeprefix("model.")) in state}
     for node in graph.node:
-        if node.op_type != "Conv" or node.input[1] in out or node.input[1].removeprefix("model.") in out:
+        if node.op_type != "Conv" or node.input[1].removeprefix("model.") in state:
             continue
         # the exporter names a node by its module scopes, each relative to the top module's
         # child: /model/head/fuse/fuse.0/fuse.0.0/Conv is head.fuse.0.0, its batch norm head.fuse.0.1
@@ -39,7 +35,7 @@ def recover_state(onnx_path: Path, model: torch.nn.Module) -> dict:
         parent, index = conv.rsplit(".", 1)
         bn = f"{parent}.{int(index) + 1}"
         w, b = weights[node.input[1]], weights[node.input[2]]
-        eps = next(m for n, m in model.named_modules() if n == bn).eps
+        eps = model.get_submodule(bn).eps
         out[f"{conv}.weight"] = w
         out[f"{bn}.weight"] = torch.ones_like(b)
         out[f"{bn}.bias"] = b
@@ -53,6 +49,7 @@ def recover_state(onnx_path: Path, model: torch.nn.Module) -> dict:
 
 
 def main(argv=None):
+    from .export import card_path_for
     from .train import prepare_model
     ap = argparse.ArgumentParser()
     ap.add_argument("--onnx", required=True)
@@ -60,7 +57,7 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
     onnx_path = Path(args.onnx)
-    card = json.loads(Path(args.card or onnx_path.with_suffix("").with_suffix(".card.json")).read_text())
+    card = json.loads(Path(args.card or card_path_for(onnx_path)).read_text())
     # adapters were merged at export: the recovered weights are a fully fine-tuned model's
     cfg = {**card["training"]["config"], "finetune": "full"}
     model, _, _ = prepare_model(cfg)
