@@ -56,7 +56,8 @@ class DeployGraph(torch.nn.Module):
         return heatmaps, torch.argmax(flat, dim=2), torch.logsumexp(flat, dim=2)
 
 
-def export_onnx(model, cfg: dict, path: Path, opset: int = 13):
+def export_onnx(model, cfg: dict, path: Path, opset: int = 13) -> dict:
+    """Writes the deploy graph to `path`, simplified for onnxruntime; returns what that changed."""
     h, w = cfg["input_size"]
     x = torch.zeros(1, 1, h, w)
     # eval(): export puts the module back in the mode it found it in, which for a new wrapper
@@ -64,6 +65,8 @@ def export_onnx(model, cfg: dict, path: Path, opset: int = 13):
     torch.onnx.export(DeployGraph(model).eval(), x, str(path), opset_version=opset, input_names=["image"],
                       output_names=OUTPUTS, dynamic_axes={n: {0: "batch"} for n in ["image", *OUTPUTS]},
                       do_constant_folding=True)
+    from .onnx_simplify import simplify
+    return simplify(path)
 
 
 def onnx_parity(model, cfg: dict, onnx_path: Path, seed: int = 0) -> dict:
@@ -127,7 +130,7 @@ def main(argv=None):
     ck = cks[0]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    export_onnx(model, cfg, out)
+    simplified = export_onnx(model, cfg, out)
     parity = onnx_parity(model, cfg, out)
     if parity["onnx_vs_torch_max_abs"] > 1e-4:
         raise SystemExit(f"ONNX/PyTorch parity {parity['onnx_vs_torch_max_abs']:.2e} exceeds 1e-4")
@@ -176,7 +179,8 @@ def main(argv=None):
                                      for ref in ("mean", "senior", "junior")}}
     card_path = card_path_for(out)
     card_path.write_text(json.dumps(card, indent=2) + "\n")
-    print(f"wrote {out} ({out.stat().st_size/1e6:.1f} MB), parity {parity['onnx_vs_torch_max_abs']:.2e} "
+    print(f"wrote {out} ({out.stat().st_size/1e6:.1f} MB, {simplified['nodes_after']} nodes, "
+          f"{simplified['pads_folded_into_convs']} pads folded into convs), parity {parity['onnx_vs_torch_max_abs']:.2e} "
           f"(fp32 {parity['onnx_vs_torch_fp32_max_abs']:.2e}), card {card_path}")
 
 
