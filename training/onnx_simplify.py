@@ -49,7 +49,8 @@ def _evaluate(node, vals: list):
     """numpy value of `node` from known inputs, or None for an op this pass does not fold."""
     op = node.op_type
     if op == "Constant":
-        return numpy_helper.to_array(_attr(node, "value"))
+        value = _attr(node, "value")  # the exporter's form; value_float and the like are left alone
+        return numpy_helper.to_array(value) if value is not None else None
     if op == "ConstantOfShape":
         fill = _attr(node, "value")
         fill = numpy_helper.to_array(fill) if fill is not None else np.zeros(1, np.float32)
@@ -107,7 +108,7 @@ def fold_constants(model) -> int:
     partial = {}  # Shape outputs with a symbolic dim: foldable through Gather/Slice that skip it
     folded = []
     for node in g.node:
-        if node.op_type == "Shape" and node.input[0] in shapes:
+        if node.op_type == "Shape" and node.input[0] in shapes and not node.attribute:  # no start/end
             dims = np.array(shapes[node.input[0]], dtype=np.int64)
             if (dims == _UNKNOWN).any():
                 partial[node.output[0]] = dims
