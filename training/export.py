@@ -69,6 +69,24 @@ def export_onnx(model, cfg: dict, path: Path, opset: int = 13) -> dict:
     return simplify(path)
 
 
+def run_onnxruntime(onnx_path: Path, x, extra: dict | None = None):
+    """Runs the ONNX model on float32 array x in onnxruntime-node (CPU, all graph optimisations;
+    Python here has no onnxruntime). Returns the first output (flat float32) and each output
+    named in `extra` ({name: numpy dtype}), flat."""
+    import subprocess
+    import tempfile
+
+    import numpy as np
+    with tempfile.TemporaryDirectory() as tmp:
+        inp, out = Path(tmp) / "in.f32", Path(tmp) / "out.f32"
+        inp.write_bytes(np.ascontiguousarray(x, dtype=np.float32).tobytes())
+        script = Path(__file__).with_name("tests") / "onnx_reference.mjs"
+        subprocess.run(["node", str(script), str(onnx_path), str(inp), ",".join(map(str, x.shape)), str(out)],
+                       check=True, capture_output=True, cwd=Path(__file__).resolve().parents[1])
+        return (np.fromfile(out, dtype=np.float32),
+                {name: np.fromfile(f"{out}.{name}", dtype=dtype) for name, dtype in (extra or {}).items()})
+
+
 def onnx_parity(model, cfg: dict, onnx_path: Path, seed: int = 0) -> dict:
     """Max |PyTorch - onnxruntime-node| on a random input (Python here has no onnxruntime).
 
@@ -76,8 +94,6 @@ def onnx_parity(model, cfg: dict, onnx_path: Path, seed: int = 0) -> dict:
     PyTorch's own kernels already moves the logits by ~1e-4, so float32-vs-float32 compares two
     noisy copies. The float32 figure is reported too."""
     import copy
-    import subprocess
-    import tempfile
 
     import numpy as np
     h, w = cfg["input_size"]
@@ -85,15 +101,10 @@ def onnx_parity(model, cfg: dict, onnx_path: Path, seed: int = 0) -> dict:
     with torch.no_grad():
         ref32 = model(torch.from_numpy(x)).numpy()
         ref = copy.deepcopy(model).double()(torch.from_numpy(x).double()).numpy()
-    with tempfile.TemporaryDirectory() as tmp:
-        inp, out = Path(tmp) / "in.f32", Path(tmp) / "out.f32"
-        inp.write_bytes(x.tobytes())
-        script = Path(__file__).with_name("tests") / "onnx_reference.mjs"
-        subprocess.run(["node", str(script), str(onnx_path), str(inp), f"1,1,{h},{w}", str(out)],
-                       check=True, capture_output=True, cwd=Path(__file__).resolve().parents[1])
-        got = np.fromfile(out, dtype=np.float32).reshape(ref.shape)
-        peaks = np.fromfile(str(out) + ".peak_index", dtype=np.int64).reshape(ref.shape[:2])
-        log_mass = np.fromfile(str(out) + ".log_mass", dtype=np.float32).reshape(ref.shape[:2])
+    got, reductions = run_onnxruntime(onnx_path, x, {"peak_index": np.int64, "log_mass": np.float32})
+    got = got.reshape(ref.shape)
+    peaks = reductions["peak_index"].reshape(ref.shape[:2])
+    log_mass = reductions["log_mass"].reshape(ref.shape[:2])
     flat = got.reshape(*got.shape[:2], -1).astype(np.float64)
     if not np.array_equal(peaks, flat.argmax(axis=2)):
         raise SystemExit("ONNX peak_index differs from the argmax of its own heatmaps")

@@ -26,10 +26,6 @@ def _attr(node, name, default=None):
     return default
 
 
-def _tensor_dtype(to: int):
-    return onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[to]
-
-
 def _int_div(a, b):
     # ONNX integer Div truncates toward zero (C semantics), unlike numpy's floor division
     q = np.abs(a) // np.abs(b)
@@ -56,14 +52,12 @@ def _evaluate(node, vals: list):
         fill = numpy_helper.to_array(fill) if fill is not None else np.zeros(1, np.float32)
         return np.full(tuple(int(d) for d in vals[0]), fill.reshape(-1)[0], dtype=fill.dtype)
     if op == "Cast":
-        return vals[0].astype(_tensor_dtype(_attr(node, "to")))
+        return vals[0].astype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[_attr(node, "to")])
     if op == "Unsqueeze":
         out = vals[0]
         for a in sorted(int(a) % (out.ndim + len(vals[1])) for a in vals[1]):
             out = np.expand_dims(out, a)
         return out
-    if op == "Squeeze":
-        return np.squeeze(vals[0], axis=tuple(int(a) for a in vals[1])) if len(vals) > 1 else np.squeeze(vals[0])
     if op == "Concat":
         return np.concatenate([np.atleast_1d(v) for v in vals], axis=_attr(node, "axis"))
     if op == "Reshape":
@@ -119,7 +113,7 @@ def fold_constants(model) -> int:
         ins = [i for i in node.input if i]
         if node.op_type in ("Gather", "Slice") and ins and ins[0] in partial and all(i in known for i in ins[1:]):
             value = _evaluate(node, [partial[ins[0]], *[known[i] for i in ins[1:]]])
-            if value is not None and not (np.asarray(value) == _UNKNOWN).any():
+            if not (np.asarray(value) == _UNKNOWN).any():
                 known[node.output[0]] = np.asarray(value)
                 folded.append(node)
             continue
@@ -154,8 +148,8 @@ def fold_pads_into_convs(model) -> int:
     outputs = {o.name for o in g.output}
     removed = []
     for pad in [n for n in g.node if n.op_type == "Pad"]:
-        mode = _attr(pad, "mode", b"constant")
-        if mode not in (b"constant", "constant") or len(pad.input) < 2 or pad.input[1] not in inits:
+        # string attributes come back as bytes
+        if _attr(pad, "mode", b"constant") != b"constant" or len(pad.input) < 2 or pad.input[1] not in inits:
             continue
         if len(pad.input) > 2 and pad.input[2]:
             if pad.input[2] not in inits or numpy_helper.to_array(inits[pad.input[2]]).reshape(-1)[0] != 0:
@@ -167,7 +161,7 @@ def fold_pads_into_convs(model) -> int:
         if pad.output[0] in outputs or not users:
             continue
         if not all(u.op_type == "Conv" and u.input[0] == pad.output[0]
-                   and _attr(u, "auto_pad", b"NOTSET") in (b"NOTSET", "NOTSET") for u in users):
+                   and _attr(u, "auto_pad", b"NOTSET") == b"NOTSET" for u in users):
             continue
         extra = [amounts[2], amounts[3], amounts[6], amounts[7]]  # ONNX Conv pads: h_b, w_b, h_e, w_e
         for conv in users:

@@ -1,7 +1,6 @@
 """The export's graph simplification: TF "SAME" pads end up inside the convolutions, the
 graph computes what PyTorch did, and the batch axis stays dynamic."""
 import json
-import subprocess
 import tempfile
 import unittest
 from pathlib import Path
@@ -12,6 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from training.export import run_onnxruntime
 from training.onnx_simplify import simplify
 from training.tfjs_backbone import TfConv
 
@@ -32,15 +32,6 @@ class PaddedNet(nn.Module):
         y = self.same(self.down(x))
         z = self.wide(F.pad(y, (2, 0, 1, 1)))
         return F.interpolate(z, size=x.shape[-2:], mode="bilinear", align_corners=False)
-
-
-def onnxruntime(path: Path, x: np.ndarray) -> np.ndarray:
-    with tempfile.TemporaryDirectory() as tmp:
-        inp, out = Path(tmp) / "in.f32", Path(tmp) / "out.f32"
-        inp.write_bytes(x.tobytes())
-        subprocess.run(["node", str(ROOT / "training/tests/onnx_reference.mjs"), str(path), str(inp),
-                        ",".join(map(str, x.shape)), str(out)], check=True, capture_output=True, cwd=ROOT)
-        return np.fromfile(out, dtype=np.float32)
 
 
 class OnnxSimplify(unittest.TestCase):
@@ -67,7 +58,7 @@ class OnnxSimplify(unittest.TestCase):
             x = np.random.default_rng(0).uniform(0, 1, (2, 1, 37, 30)).astype(np.float32)
             with torch.no_grad():
                 ref = net(torch.from_numpy(x)).numpy()
-            got = onnxruntime(path, x).reshape(ref.shape)  # batch 2 through a graph traced at 1
+            got = run_onnxruntime(path, x)[0].reshape(ref.shape)  # batch 2 through a graph traced at 1
             self.assertGreater(np.abs(ref).max(), 0.01)
             self.assertLess(np.abs(got - ref).max(), 1e-5)
 
