@@ -13,6 +13,7 @@ import { importImage, importImageReduced, type ModelReadyImage } from '../src-ma
 import { letterboxedSize } from '../src-main/inference/read-for-model.js';
 import { loadModel } from '../src-main/inference/model.js';
 import { evaluateDataset } from '../src-main/services/evaluate.js';
+import { isbiDataset } from '../src-main/services/eval-dataset.js';
 import { imagePath, readSplit } from '../src-main/services/isbi-dataset.js';
 import { sharedDataDir } from '../src-main/util/paths.js';
 import { j2kDicom, jpegDicom } from '../test/imaging/helpers/compressed-dicom.js';
@@ -33,9 +34,7 @@ const dicom = (id: string) => path.join(tmp, `${id}.dcm`);
 async function evaluate(read: (file: string) => Promise<ModelReadyImage>) {
   let ms = 0;
   const r = await evaluateDataset(model, {
-    root,
-    split: 'test1',
-    gt: 'mean',
+    dataset: isbiDataset(root, 'test1', 'mean'),
     limit,
     read: async (id) => {
       const t0 = performance.now();

@@ -52,7 +52,18 @@ export const ModelCardSchema = z.object({
     stride: z.number().int().positive(),
     /** further outputs holding per-channel reductions of the heatmaps (argmax as a flat index,
      *  log-sum-exp), computed inside the model run; without them the decoder computes both */
-    reductions: z.object({ peak_index: z.string().min(1), log_mass: z.string().min(1) }).optional(),
+    reductions: z
+      .object({
+        peak_index: z.string().min(1),
+        log_mass: z.string().min(1),
+        /** an ensemble's members' own peaks (batch x members x K flat indices): how much they disagree
+         *  is one of the signs of a point that may be wrong (training/member_peaks.py) */
+        member_peak_index: z.string().min(1).optional(),
+        /** each member's density moments (batch x members x K x [mean x, mean y, mean x^2+y^2],
+         *  input pixels): sub-pixel centroids whose scatter is the members' disagreement */
+        member_moments: z.string().min(1).optional(),
+      })
+      .optional(),
   }),
   codec: z.object({
     name: z.literal('gaussian-softmax-newton'),
@@ -110,6 +121,55 @@ export const ModelCardSchema = z.object({
       /** test1 re-encoded as DICOMs (lossless JPEG 2000; grey baseline JPEG), read by the app
        *  with each reduced read (mean) and in full (full_decode_mean) */
       app_test1_dicom: z.partialRecord(z.enum(REDUCED_DECODES), ReducedFigures).optional(),
+    })
+    .optional(),
+  /** the safety net: what the app checks about an image and a tracing before it trusts them */
+  checks: z
+    .object({
+      /** a small network telling how a film is stored (8 turns and mirrors, and negatives):
+       *  training/orient.py; run by src-main/inference/orientation-model.ts */
+      orientation: z
+        .object({
+          file: z.string().min(1),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          input: z.object({ name: z.string(), size: z.number().int().positive() }),
+          outputs: z.object({ geometry: z.string(), inverted: z.string() }),
+          /** below this probability of its best class the check says it is unsure and leaves the image as it is */
+          min_probability: z.number().min(0).max(1),
+          training: z.string(),
+          validation: z.record(z.string(), z.number()).optional(),
+        })
+        .optional(),
+      /** src-main/inference/uncertainty.ts: log sigma = intercept[landmark] + sum of weight x feature
+       *  (input pixels); the stated radius is sigma x radius_scale (90 % of held-out errors within) */
+      uncertainty: z
+        .object({
+          coverage: z.number().gt(0).lt(1),
+          intercept: z.array(z.number()),
+          weights: z.partialRecord(z.enum(['log_spread', 'log_members', 'log_shape', 'tail', 'rival', 'image_log_spread', 'image_log_members']), z.number()),
+          radius_scale: z.number().positive(),
+          /** a point is flagged for review when the chance that it is off by more than flag_beyond_mm
+           *  (flag_beyond_px input pixels where the image has no spacing) exceeds flag_probability */
+          flag_beyond_mm: z.number().positive(),
+          flag_beyond_px: z.number().positive(),
+          flag_probability: z.number().gt(0).lt(1),
+          fitted_on: z.string(),
+          figures: z.record(z.string(), z.unknown()).optional(),
+        })
+        .optional(),
+      /** whether the image is a lateral cephalogram at all, from the tracing the model makes of it */
+      cephalogram: z
+        .object({
+          /** above this shape distance (squared Mahalanobis, shape-model.ts) it is not a cephalogram */
+          max_shape_d2: z.number().positive(),
+          /** above this the tracing is a cephalogram's but implausible as a whole: flagged */
+          warn_shape_d2: z.number().positive(),
+          /** below this mean heatmap confidence it is not a cephalogram */
+          min_mean_confidence: z.number().min(0).max(1),
+          fitted_on: z.string(),
+          figures: z.record(z.string(), z.unknown()).optional(),
+        })
+        .optional(),
     })
     .optional(),
   licence: z.string(),

@@ -1,8 +1,10 @@
 // From a decoded grey image to landmarks in original pixels (and mm), with the time each stage took.
 import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
 import type { ModelCard } from '../../src-shared/model-card.js';
-import { decodeHeatmaps } from './codec.js';
-import { Letterbox } from './letterbox.js';
+import { decodeHeatmaps, type DecodedPoint } from './codec.js';
+import { toStored, uprightPixels, uprightSize, UPRIGHT, type Orientation } from './orientation.js';
+import { pointFeatures, type PointFeatures } from './uncertainty.js';
+import { Letterbox, type Point } from './letterbox.js';
 import type { LoadedModel, ModelOutput } from './model.js';
 import type { ModelPixels } from '../imaging/types.js';
 
@@ -25,10 +27,13 @@ export interface DetectedLandmark {
 
 export interface Detection {
   landmarks: DetectedLandmark[];
+  /** the points where the model saw them (upright, model-input pixels) and what the uncertainty
+   *  of each is estimated from (uncertainty.ts) */
+  modelFrame: { points: DecodedPoint[]; features: PointFeatures[]; sourcePxPerInputPx: number };
   timingsMs: { preprocess: number; inference: number; decode: number };
 }
 
-export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { input: Float32Array; box: Letterbox } {
+export function preprocess(img: GreyImage, card: ModelCard, flip: boolean, invert = false): { input: Float32Array; box: Letterbox } {
   const { width: W, height: H, scale, mean, std } = card.input;
   // mirrored, a reduced copy's span is mirrored too
   const span = img.reduced && { ...img.reduced.span, x0: flip ? img.width - (img.reduced.span.x0 + img.reduced.span.width) : img.reduced.span.x0 };
@@ -39,16 +44,22 @@ export function preprocess(img: GreyImage, card: ModelCard, flip: boolean): { in
   if (img.reduced) {
     const r = img.reduced;
     if (r.width !== box.resizedW || r.height !== box.resizedH) throw new Error(`reduced image is ${r.width} x ${r.height}, the letterbox needs ${box.resizedW} x ${box.resizedH}`);
-    return { input: padNormalised(flip ? mirror(r.pixels, r.width, r.height) : r.pixels, box, divisor, mean, std), box };
+    const px = flip ? mirror(r.pixels, r.width, r.height) : r.pixels;
+    return { input: padNormalised(invert ? negative(px) : px, box, divisor, mean, std), box };
   }
   // in place: the letterboxed copy is this call's own
-  const resized = box.apply(flip ? mirror(img.pixels, img.width, img.height) : img.pixels);
+  const src = flip ? mirror(img.pixels, img.width, img.height) : img.pixels;
+  const resized = box.apply(invert ? negative(src) : src);
   for (let i = 0; i < resized.length; i++) resized[i] = (resized[i] / divisor - mean) / std;
   return { input: resized, box };
 }
 
-/** An image already at the letterbox's resized size, normalised into the zero-padded input in
- *  one pass (the padding gets what normalising a zero gives, as in the full path). */
+function negative<T extends Uint8Array | Float32Array>(pixels: T): T {
+  const out = new (pixels.constructor as new (n: number) => T)(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = 255 - pixels[i];
+  return out;
+}
+
 function padNormalised(pixels: Uint8Array | Float32Array, box: Letterbox, divisor: number, mean: number, std: number): Float32Array {
   const out = new Float32Array(box.dstW * box.dstH);
   const padding = (0 / divisor - mean) / std;
@@ -83,27 +94,75 @@ export function needsFlip(card: ModelCard, facingLeft = false): boolean {
 
 /** Model output -> landmarks in original pixels (mirrored back when the input was mirrored). */
 export function landmarksFromHeatmaps(card: ModelCard, out: ModelOutput, box: Letterbox, flip: boolean): DetectedLandmark[] {
+  return fromModelFrame(card, decodeOutput(card, out), box, flip);
+}
+
+function decodeOutput(card: ModelCard, out: ModelOutput): DecodedPoint[] {
+  return decodeHeatmaps(out.heatmaps, card.landmarks.length, card.output.height, card.output.width, card.codec, out.reductions);
+}
+
+function fromModelFrame(card: ModelCard, points: DecodedPoint[], box: Letterbox, flip: boolean): DetectedLandmark[] {
   const ids = landmarkIds(card);
-  return decodeHeatmaps(out.heatmaps, card.landmarks.length, card.output.height, card.output.width, card.codec, out.reductions).map((p, i) => {
+  return points.map((p, i) => {
     const src = box.toSource(p);
     return { id: ids[i], x: flip ? box.srcW - 1 - src.x : src.x, y: src.y, confidence: p.confidence };
   });
 }
 
-export async function detect(model: LoadedModel, img: GreyImage, opts: { spacing?: Spacing; facingLeft?: boolean } = {}): Promise<Detection> {
-  const flip = needsFlip(model.card, opts.facingLeft);
+export interface DetectOptions {
+  spacing?: Spacing;
+  /** how the film is stored (straightened before the model, points mapped back); default upright */
+  orientation?: Orientation;
+  /** the old switch, the same as orientation { mirrored: true } */
+  facingLeft?: boolean;
+  /** full-size pixels, for a turned image read reduced at its stored size (else the reduced copy is resampled) */
+  readFull?: () => Promise<GreyImage>;
+}
+
+export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOptions = {}): Promise<Detection> {
+  const o: Orientation = opts.orientation ?? { ...UPRIGHT, mirrored: !!opts.facingLeft };
   const t0 = performance.now();
-  const { input, box } = preprocess(img, model.card, flip);
+  let work = img;
+  // a turned film is straightened first; then it is upright but for a mirror, which preprocess does
+  let unturn: (p: Point) => Point = (p) => p;
+  if (o.rotation !== 0) {
+    const geo: Orientation = { rotation: o.rotation, mirrored: o.mirrored, inverted: false };
+    let base: GreyImage = img;
+    let toSrc = (p: Point): Point => p;
+    if (img.reduced) {
+      if (opts.readFull) base = await opts.readFull();
+      else {
+        // the reduced copy as a small image of its own, its points mapped through its span
+        const r = img.reduced;
+        const px = r.pixels instanceof Uint8Array ? r.pixels : Uint8Array.from(r.pixels, (v) => Math.max(0, Math.min(255, Math.round(v))));
+        base = { width: r.width, height: r.height, pixels: px };
+        toSrc = (p) => ({ x: r.span.x0 + ((p.x + 0.5) * r.span.width) / r.width - 0.5, y: r.span.y0 + ((p.y + 0.5) * r.span.height) / r.height - 0.5 });
+      }
+    }
+    const { width: uw, height: uh } = uprightSize(geo, base.width, base.height);
+    work = { width: uw, height: uh, pixels: uprightPixels(geo, base.pixels!, base.width, base.height) };
+    unturn = (p) => toSrc(toStored(geo, p, uw, uh));
+  }
+  const mirrored = o.rotation !== 0 ? false : o.mirrored;
+  const flip = needsFlip(model.card, mirrored);
+  const { input, box } = preprocess(work, model.card, flip, o.inverted);
   const t1 = performance.now();
   const output = await model.run(input, 1);
   const t2 = performance.now();
-  const landmarks = landmarksFromHeatmaps(model.card, output, box, flip);
+  const decoded = decodeOutput(model.card, output);
+  const landmarks = fromModelFrame(model.card, decoded, box, flip).map((l) => ({ ...l, ...unturn(l) }));
   if (opts.spacing) {
     for (const lm of landmarks) {
       lm.xMm = lm.x * opts.spacing.colMm;
       lm.yMm = lm.y * opts.spacing.rowMm;
     }
   }
+  const features = pointFeatures(model.card, output, decoded);
   const t3 = performance.now();
-  return { landmarks, timingsMs: { preprocess: t1 - t0, inference: t2 - t1, decode: t3 - t2 } };
+  return {
+    landmarks,
+    // model-input pixels -> source pixels: the letterbox's scale (a reduced read's span included)
+    modelFrame: { points: decoded, features, sourcePxPerInputPx: box.span.width / box.resizedW / (work === img || !img.reduced || opts.readFull ? 1 : img.reduced.width / img.reduced.span.width) },
+    timingsMs: { preprocess: t1 - t0, inference: t2 - t1, decode: t3 - t2 },
+  };
 }

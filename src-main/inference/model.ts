@@ -24,6 +24,10 @@ export interface ModelOutput {
   heatmaps: Float32Array;
   /** present when the model computes them (card output.reductions); batch x K values each */
   reductions?: HeatmapReductions;
+  /** an ensemble's members' peaks, members x K flat indices, where the card names them */
+  memberPeaks?: number[][];
+  /** an ensemble's members' centroids (input pixels), members x K */
+  memberCentroids?: { x: number; y: number }[][];
 }
 
 export interface LoadedModel {
@@ -32,6 +36,9 @@ export interface LoadedModel {
   onnxPath: string;
   provider: ProviderChoice;
   run(input: Float32Array, batch: number): Promise<ModelOutput>;
+  /** the card's orientation check (checks.orientation), where it names one: a thumbnail ->
+   *  probabilities of the 8 geometry classes and of a negative film */
+  orient?: (thumbnail: Float32Array) => Promise<{ geometry: number[]; inverted: number }>;
   close(): Promise<void>;
 }
 
@@ -119,18 +126,36 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
   const provider: ProviderChoice = { name: chosen, gpu: chosen !== 'cpu', fallbacks };
   const { height, width } = card.input;
   const red = card.output.reductions;
-  const fetches = [card.output.name, ...(red ? [red.peak_index, red.log_mass] : [])];
+  const fetches = [card.output.name, ...(red ? [red.peak_index, red.log_mass] : []), ...(red?.member_peak_index ? [red.member_peak_index] : []), ...(red?.member_moments ? [red.member_moments] : [])];
   const absent = [card.input.name].filter((n) => !s.inputNames.includes(n)).concat(fetches.filter((n) => !s.outputNames.includes(n)));
   if (absent.length) {
     await s.release();
     throw new AppError('model_invalid', `model ${card.file} has no ${absent.join(', ')} that its card names (it has inputs ${s.inputNames.join(', ')}; outputs ${s.outputNames.join(', ')})`);
   }
+  const orientSession = card.checks?.orientation ? await loadOrientation(card, path.dirname(cardPath), threads, opts.verifyHash !== false, s) : undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  const oc = card.checks?.orientation;
   return {
     card,
     cardPath,
     onnxPath,
     provider,
+    orient:
+      orientSession && oc
+        ? (thumb: Float32Array) => {
+            const job = queue.then(async () => {
+              const r = await orientSession.run({ [oc.input.name]: new ort.Tensor('float32', thumb, [1, 1, oc.input.size, oc.input.size]) });
+              const g = Array.from(r[oc.outputs.geometry].data as Float32Array);
+              const top = Math.max(...g);
+              const e = g.map((v) => Math.exp(v - top));
+              const sum = e.reduce((a, b) => a + b, 0);
+              const v = (r[oc.outputs.inverted].data as Float32Array)[0];
+              return { geometry: e.map((x) => x / sum), inverted: 1 / (1 + Math.exp(-v)) };
+            });
+            queue = job.catch(() => undefined);
+            return job;
+          }
+        : undefined,
     run(input: Float32Array, batch: number) {
       const job = queue.then(async () => {
         const tensor = new ort.Tensor('float32', input, [batch, 1, height, width]);
@@ -138,7 +163,20 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
         const heatmaps = result[card.output.name].data as Float32Array;
         if (!red) return { heatmaps };
         const peaks = result[red.peak_index].data as BigInt64Array | Int32Array;
-        return { heatmaps, reductions: { peakIndex: Array.from(peaks, Number), logMass: result[red.log_mass].data as Float32Array } };
+        const out: ModelOutput = { heatmaps, reductions: { peakIndex: Array.from(peaks, Number), logMass: result[red.log_mass].data as Float32Array } };
+        if (red.member_peak_index && batch === 1) {
+          const mp = result[red.member_peak_index];
+          const [, m, k] = mp.dims;
+          const flat = Array.from(mp.data as BigInt64Array, Number);
+          out.memberPeaks = Array.from({ length: m }, (_, i) => flat.slice(i * k, (i + 1) * k));
+        }
+        if (red.member_moments && batch === 1) {
+          const mm = result[red.member_moments];
+          const [, m, k] = mm.dims;
+          const d = mm.data as Float32Array;
+          out.memberCentroids = Array.from({ length: m }, (_, i) => Array.from({ length: k }, (_, j) => ({ x: d[(i * k + j) * 3], y: d[(i * k + j) * 3 + 1] })));
+        }
+        return out;
       });
       queue = job.catch(() => undefined);
       return job;
@@ -146,8 +184,23 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
     async close() {
       await queue;
       await s.release();
+      await orientSession?.release();
     },
   };
+}
+
+async function loadOrientation(card: ModelCard, dir: string, threads: number, verify: boolean, main: ort.InferenceSession): Promise<ort.InferenceSession> {
+  const oc = card.checks!.orientation!;
+  const file = path.join(dir, oc.file);
+  try {
+    if (!fs.existsSync(file)) throw new Error(`orientation model ${file} named by the card is missing`);
+    if (verify && crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') !== oc.sha256) throw new Error(`orientation model ${oc.file} does not match its card (sha256 differs)`);
+    // tiny: one thread, on the CPU whatever runs the landmark model
+    return await ort.InferenceSession.create(file, { intraOpNumThreads: Math.min(threads, 1), interOpNumThreads: 1, graphOptimizationLevel: 'all', extra: { session: { 'intra_op.allow_spinning': '0' } } });
+  } catch (e) {
+    await main.release();
+    throw new AppError('model_invalid', (e as Error).message);
+  }
 }
 
 /** One mid-grey input of the card's size: what bare-inference timings run on. */

@@ -7,8 +7,14 @@ import type { Pt } from '../../src-shared/metrics.js';
 export type GroundTruth = 'mean' | 'senior' | 'junior';
 export { ISBI_MM_PER_PIXEL } from '../../src-shared/ceph/isbi-tracing.js';
 
+/** Every tenth training image, never trained on: the model's validation images (training/isbi.py). */
+export function validationIds(trainIds: string[]): string[] {
+  return trainIds.filter((_, n) => n % 10 === 9);
+}
+
 export function readSplit(root: string, split: string): string[] {
   const file = path.join(root, `${split}.txt`);
+  if (split === 'val' && !fs.existsSync(file)) return validationIds(readSplit(root, 'train'));
   if (!fs.existsSync(file)) throw new AppError('not_found', `split file ${file} does not exist`);
   return fs.readFileSync(file, 'utf8').split(/\s+/).filter(Boolean);
 }
@@ -24,7 +30,11 @@ export function readAnnotations(root: string, who: GroundTruth): Map<string, Pt[
     }
     return out;
   }
-  const file = path.join(root, `${who}.csv`);
+  return readAnnotationFile(path.join(root, `${who}.csv`));
+}
+
+/** A tracing CSV: `id,x1,y1,...,xK,yK` in pixels, one row per image. */
+export function readAnnotationFile(file: string): Map<string, Pt[]> {
   if (!fs.existsSync(file)) throw new AppError('not_found', `annotation file ${file} does not exist`);
   const [header, ...lines] = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/);
   const cols = header.split(',');

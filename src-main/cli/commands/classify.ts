@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { describeProvider, loadModel } from '../../inference/model.js';
 import { evaluateDataset } from '../../services/evaluate.js';
+import { isbiDataset } from '../../services/eval-dataset.js';
 import { formatAgreement, groundTruthClasses, modelAgreement } from '../../services/isbi-classes.js';
 import { info, writeResult } from '../output.js';
 import { ProgressLine } from '../progress.js';
@@ -27,7 +28,7 @@ export function registerClassify(program: Command): void {
         const m = await loadModel();
         info(`model ${m.card.name} ${m.card.version} on ${describeProvider(m.provider)}`);
         const bar = new ProgressLine('classify');
-        const r = await evaluateDataset(m, { root: dataset, split: opts.split, gt: 'mean', onProgress: (d, t, id) => bar.update(d, t, id) });
+        const r = await evaluateDataset(m, { dataset: isbiDataset(dataset, opts.split, 'mean'), onProgress: (d, t, id) => bar.update(d, t, id) });
         bar.stop();
         await m.close();
         model = modelAgreement(dataset, r.predictions);

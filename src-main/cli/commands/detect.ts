@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { toAppError } from '../../../src-shared/errors.js';
 import { readForModel } from '../../inference/read-for-model.js';
-import { detect } from '../../inference/detector.js';
+import { trace } from '../../inference/trace.js';
+import { importImage } from '../../imaging/import.js';
+import { CHECK_CSV_COLUMNS, checkCsv, checkJson, landmarkJson, orientationFromOptions, type OrientationOptions } from '../check-output.js';
 import { describeProvider, loadModel } from '../../inference/model.js';
 import { formatFromPath, info, toCsv, writeResult } from '../output.js';
 import { nativeJpegStatus } from '../../imaging/codecs/native-jpeg.js';
@@ -13,8 +15,11 @@ export function registerDetect(program: Command): void {
     .argument('<files...>', 'image files')
     .option('-o, --out <file>', 'write results here (.json or .csv) instead of stdout')
     .option('-f, --format <format>', 'json or csv (default: from --out, else json)')
-    .option('--facing-left', 'the profile faces left (mirrored for the model, points mirrored back)')
-    .action(async (files: string[], opts: { out?: string; format?: string; facingLeft?: boolean }) => {
+    .option('--facing-left', 'the profile faces left (mirrored for the model, points mirrored back); sets the orientation by hand')
+    .option('--rotation <deg>', 'the film is stored turned clockwise by 0, 90, 180 or 270 degrees; sets the orientation by hand')
+    .option('--inverted', 'the film is a negative; sets the orientation by hand')
+    .action(async (files: string[], opts: { out?: string; format?: string } & OrientationOptions) => {
+      const orientation = orientationFromOptions(opts);
       const model = await loadModel();
       info(`model ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
       const results: Record<string, unknown>[] = [];
@@ -23,7 +28,8 @@ export function registerDetect(program: Command): void {
         try {
           const img = await readForModel(file, model.card);
           const spacing = img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
-          const det = await detect(model, img, { spacing, facingLeft: opts.facingLeft });
+          const t = await trace(model, img, { spacing, orientation, readFull: () => importImage(file) });
+          if (!t.check.isCephalogram) info(`${file}: ${t.check.warnings.find((w) => w.code === 'not_cephalogram')?.message}`);
           results.push({
             file,
             ok: true,
@@ -31,8 +37,9 @@ export function registerDetect(program: Command): void {
             height: img.height,
             spacing: img.spacing,
             model: { name: model.card.name, version: model.card.version, provider: model.provider.name },
-            landmarks: det.landmarks,
-            timings_ms: det.timingsMs,
+            check: checkJson(t.check),
+            landmarks: t.landmarks.map(landmarkJson),
+            timings_ms: t.timingsMs,
           });
         } catch (e) {
           failed++;
@@ -43,12 +50,25 @@ export function registerDetect(program: Command): void {
       }
       const format = (opts.format as 'json' | 'csv' | undefined) ?? formatFromPath(opts.out, 'json');
       if (format === 'csv') {
-        const rows = results.flatMap((r) =>
+        const rows = results.flatMap((r): Record<string, unknown>[] =>
           r.ok
-            ? (r.landmarks as Record<string, unknown>[]).map((l) => ({ file: r.file, landmark: l.id, x: l.x, y: l.y, confidence: l.confidence, x_mm: l.xMm, y_mm: l.yMm, error: '' }))
+            ? (r.landmarks as Record<string, unknown>[]).map((l) => ({
+                file: r.file,
+                ...checkCsv(r.check as ReturnType<typeof checkJson>),
+                landmark: l.id,
+                x: l.x,
+                y: l.y,
+                confidence: l.confidence,
+                x_mm: l.xMm,
+                y_mm: l.yMm,
+                uncertainty_px: l.uncertaintyPx,
+                uncertainty_mm: l.uncertaintyMm,
+                flagged: l.flagged,
+                error: '',
+              }))
             : [{ file: r.file, landmark: '', x: '', y: '', confidence: '', x_mm: '', y_mm: '', error: (r.error as { code: string }).code }],
         );
-        writeResult(toCsv(rows, ['file', 'landmark', 'x', 'y', 'confidence', 'x_mm', 'y_mm', 'error']), opts.out);
+        writeResult(toCsv(rows, ['file', ...CHECK_CSV_COLUMNS, 'landmark', 'x', 'y', 'confidence', 'x_mm', 'y_mm', 'uncertainty_px', 'uncertainty_mm', 'flagged', 'error']), opts.out);
       } else {
         writeResult(JSON.stringify(files.length === 1 ? results[0] : results, null, 2) + '\n', opts.out);
       }
