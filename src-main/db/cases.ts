@@ -1,6 +1,7 @@
 // Patients, studies and images: importing an image record (idempotent on the content hash),
 // finding cases, and the per-image settings (ruler, orientation).
 import type { z } from 'zod';
+import type { OrientationSchema } from '../../src-shared/image-check.js';
 import { AppError } from '../../src-shared/errors.js';
 import type { ImportImageInput } from './inputs.js';
 import type { Db } from './open.js';
@@ -23,6 +24,8 @@ import { writeTx } from './tx.js';
 export type ImportImageData = z.output<typeof ImportImageInput>;
 
 export type { CaseSummary };
+
+type OrientationData = z.infer<typeof OrientationSchema>;
 
 export interface ImportResult {
   /** false: an image with the same content hash was already there and is returned unchanged */
@@ -64,6 +67,8 @@ export function createCaseRepository(db: Db, now: () => Date) {
       UPDATE images SET ruler_mm_per_px = @mmPerPx, ruler_x1 = @x1, ruler_y1 = @y1, ruler_x2 = @x2, ruler_y2 = @y2, ruler_length_mm = @lengthMm
       WHERE id = @id RETURNING *`),
     setOrientation: db.prepare('UPDATE images SET orientation = ? WHERE id = ? RETURNING *'),
+    setOverride: db.prepare('UPDATE images SET orientation_override = ?, orientation = ? WHERE id = ? RETURNING *'),
+    setTraceAnyway: db.prepare('UPDATE images SET trace_anyway = ? WHERE id = ? RETURNING *'),
   };
 
   function loadImage(imageId: number): Image {
@@ -160,8 +165,13 @@ export function createCaseRepository(db: Db, now: () => Date) {
                   p.birth_date AS birthDate, p.sex AS sex, s.id AS studyId, s.study_uid AS studyUid,
                   s.study_date AS studyDate, s.description AS studyDescription, i.source_path AS sourcePath,
                   i.format AS format, i.width AS width, i.height AS height, i.created_at AS importedAt,
-                  (SELECT max(ls.id) FROM landmark_sets ls WHERE ls.image_id = i.id) AS currentSetId
-           FROM images i JOIN studies s ON s.id = i.study_id JOIN patients p ON p.id = s.patient_id
+                  cs.id AS currentSetId, cs.image_check AS imageCheck, cs.reviewed_at AS reviewedAt, i.trace_anyway AS traceAnyway,
+                  (SELECT count(*) FROM landmark_model_points mp
+                     JOIN landmark_points lp ON lp.set_id = mp.set_id AND lp.landmark_id = mp.landmark_id AND lp.source = 'model'
+                   WHERE mp.set_id = cs.id AND mp.flagged = 1
+                     AND NOT EXISTS (SELECT 1 FROM landmark_reviews r WHERE r.set_id = mp.set_id AND r.landmark_id = mp.landmark_id)) AS toReview
+           FROM images i
+           LEFT JOIN landmark_sets cs ON cs.id = (SELECT max(ls.id) FROM landmark_sets ls WHERE ls.image_id = i.id) JOIN studies s ON s.id = i.study_id JOIN patients p ON p.id = s.patient_id
            WHERE ${where.sql}
            ORDER BY s.study_date DESC NULLS LAST, i.id DESC
            LIMIT @limit OFFSET @offset`,
@@ -194,7 +204,23 @@ export function createCaseRepository(db: Db, now: () => Date) {
     setOrientation(imageId: number, orientation: Orientation): Image {
       return writeTx(db, () => {
         loadImage(imageId);
-        return parseRow(ImageRow, q.setOrientation.get(orientation, imageId), 'images');
+        // the old left/right switch is the user's word on the orientation too
+        return parseRow(ImageRow, q.setOverride.get(JSON.stringify({ rotation: 0, mirrored: orientation === 'facing-left', inverted: false }), orientation, imageId), 'images');
+      });
+    },
+
+    /** The user's word on how the film is stored, or null to let the orientation check decide. */
+    setOrientationOverride(imageId: number, o: OrientationData | null): Image {
+      return writeTx(db, () => {
+        loadImage(imageId);
+        return parseRow(ImageRow, q.setOverride.get(o ? JSON.stringify(o) : null, o?.mirrored ? 'facing-left' : 'facing-right', imageId), 'images');
+      });
+    },
+
+    setTraceAnyway(imageId: number, on: boolean): Image {
+      return writeTx(db, () => {
+        loadImage(imageId);
+        return parseRow(ImageRow, q.setTraceAnyway.get(on ? 1 : 0, imageId), 'images');
       });
     },
   };

@@ -2,6 +2,7 @@
 // only ever sees well-formed values, and a caller's mistake comes back as 'bad_request' with the
 // offending field named instead of as a constraint failure deep in SQLite.
 import { z } from 'zod';
+import { ImageCheckSchema } from '../../src-shared/image-check.js';
 import { AppError, ERROR_CODES } from '../../src-shared/errors.js';
 import { ALL_LANDMARKS } from '../../src-shared/landmarks.js';
 import { FILE_STATUSES, ORIENTATIONS, SPACING_SOURCES } from './rows.js';
@@ -101,6 +102,9 @@ export const ModelPointInput = z.object({
   x: coord,
   y: coord,
   confidence: z.number().min(0).max(1).nullish().transform((c) => c ?? null),
+  /** radius holding the true point with 90 % probability, image pixels */
+  uncertaintyPx: z.number().nonnegative().finite().nullish().transform((c) => c ?? null),
+  flagged: z.boolean().default(false),
 });
 export type ModelPointInput = z.input<typeof ModelPointInput>;
 
@@ -112,6 +116,8 @@ export const ModelPointsInput = z
 export const ModelInfoInput = z.object({
   name: z.string().trim().min(1).max(200),
   version: z.string().trim().min(1).max(200),
+  /** what the model's checks said of the image (src-shared/image-check.ts) */
+  check: ImageCheckSchema.optional(),
 });
 
 export const SaveModelLandmarksInput = z.object({

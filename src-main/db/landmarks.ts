@@ -11,6 +11,7 @@
 // All of it lives in the file, so undo/redo work the same after the app is restarted.
 import { AppError } from '../../src-shared/errors.js';
 import { ALL_LANDMARKS } from '../../src-shared/landmarks.js';
+import type { ImageCheckData } from '../../src-shared/image-check.js';
 import type { Db } from './open.js';
 import {
   type Edit,
@@ -34,6 +35,8 @@ export interface LandmarkState {
   points: LandmarkPoint[];
   /** the model's output for this set, for "reset" and for showing what was changed */
   modelPoints: ModelPoint[];
+  /** flagged points a clinician looked at and accepted as they are */
+  accepted: Set<string>;
   canUndo: boolean;
   canRedo: boolean;
 }
@@ -54,6 +57,8 @@ export interface ModelPointData {
   x: number;
   y: number;
   confidence: number | null;
+  uncertaintyPx?: number | null;
+  flagged?: boolean;
 }
 
 interface Change {
@@ -78,8 +83,11 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
     currentSet: db.prepare('SELECT * FROM landmark_sets WHERE image_id = ? ORDER BY id DESC LIMIT 1'),
     imageOfSet: db.prepare('SELECT i.id, i.width, i.height FROM images i JOIN landmark_sets s ON s.image_id = i.id WHERE s.id = ?'),
     imageExists: db.prepare('SELECT 1 FROM images WHERE id = ?'),
-    insertSet: db.prepare('INSERT INTO landmark_sets (image_id, model_name, model_version, created_at) VALUES (?, ?, ?, ?)'),
-    insertModelPoint: db.prepare('INSERT INTO landmark_model_points (set_id, landmark_id, x, y, confidence) VALUES (?, ?, ?, ?, ?)'),
+    insertSet: db.prepare('INSERT INTO landmark_sets (image_id, model_name, model_version, created_at, image_check) VALUES (?, ?, ?, ?, ?)'),
+    insertModelPoint: db.prepare('INSERT INTO landmark_model_points (set_id, landmark_id, x, y, confidence, uncertainty_px, flagged) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    reviews: db.prepare('SELECT landmark_id FROM landmark_reviews WHERE set_id = ?'),
+    insertReview: db.prepare('INSERT INTO landmark_reviews (set_id, landmark_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    setReviewed: db.prepare('UPDATE landmark_sets SET reviewed_at = ? WHERE id = ?'),
     points: db.prepare('SELECT * FROM landmark_points WHERE set_id = ?'),
     point: db.prepare('SELECT * FROM landmark_points WHERE set_id = ? AND landmark_id = ?'),
     modelPoints: db.prepare('SELECT * FROM landmark_model_points WHERE set_id = ?'),
@@ -153,7 +161,8 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
 
   function state(setId: number): LandmarkState {
     const set = loadSet(setId);
-    return { set, points: currentPoints(setId), modelPoints: modelPointsOf(setId), canUndo: set.headEditId !== null, canRedo: canRedo(set) };
+    const accepted = new Set((q.reviews.all(setId) as { landmark_id: string }[]).map((r) => r.landmark_id));
+    return { set, points: currentPoints(setId), modelPoints: modelPointsOf(setId), accepted, canUndo: set.headEditId !== null, canRedo: canRedo(set) };
   }
 
   /** Appends one user action (one or more point changes) below the head. No-op changes are skipped;
@@ -245,13 +254,13 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
 
   return {
     /** A new set for the image from one model run, as one transaction. */
-    saveModelLandmarks(imageId: number, model: { name: string; version: string }, points: ModelPointData[]): LandmarkState {
+    saveModelLandmarks(imageId: number, model: { name: string; version: string; check?: ImageCheckData }, points: ModelPointData[]): LandmarkState {
       return writeTx(db, () => {
         if (!q.imageExists.get(imageId)) throw new AppError('not_found', `no image ${imageId}`, { imageId });
         const at = now().toISOString();
-        const setId = Number(q.insertSet.run(imageId, model.name, model.version, at).lastInsertRowid);
+        const setId = Number(q.insertSet.run(imageId, model.name, model.version, at, model.check ? JSON.stringify(model.check) : null).lastInsertRowid);
         for (const p of points) {
-          q.insertModelPoint.run(setId, p.landmarkId, p.x, p.y, p.confidence);
+          q.insertModelPoint.run(setId, p.landmarkId, p.x, p.y, p.confidence, p.uncertaintyPx ?? null, p.flagged ? 1 : 0);
           q.upsertPoint.run({ setId, landmarkId: p.landmarkId, x: p.x, y: p.y, confidence: p.confidence, source: 'model', at });
         }
         return state(setId);
@@ -259,6 +268,25 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
     },
 
     state,
+
+    /** A clinician looked at a flagged point and keeps it where it is. */
+    acceptPoint(setId: number, landmarkId: string): LandmarkState {
+      return writeTx(db, () => {
+        loadSet(setId);
+        if (!pointState(setId, landmarkId)) throw new AppError('not_found', `landmark ${landmarkId} is not on set ${setId}`, { setId, landmarkId });
+        q.insertReview.run(setId, landmarkId, now().toISOString());
+        return state(setId);
+      });
+    },
+
+    /** The whole tracing was reviewed (reviewed = true) or is to be reviewed again. */
+    setReviewed(setId: number, reviewed: boolean): LandmarkState {
+      return writeTx(db, () => {
+        loadSet(setId);
+        q.setReviewed.run(reviewed ? now().toISOString() : null, setId);
+        return state(setId);
+      });
+    },
 
     currentSetId(imageId: number): number | null {
       const row = q.currentSet.get(imageId);

@@ -178,6 +178,30 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `),
   },
+  {
+    version: 4,
+    name: 'safety net',
+    // What the model's checks said of each tracing (image_check: the verdict, orientation and
+    // warnings, as JSON), each model point's stated uncertainty and review flag, which flagged
+    // points a clinician accepted as they are, and when a tracing was marked reviewed. Per image:
+    // the user's orientation (NULL: the check decides) and "trace anyway" for a refused image.
+    up: sql(`
+      ALTER TABLE landmark_model_points ADD COLUMN uncertainty_px REAL CHECK (uncertainty_px IS NULL OR uncertainty_px >= 0);
+      ALTER TABLE landmark_model_points ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0 CHECK (flagged IN (0, 1));
+      ALTER TABLE landmark_sets ADD COLUMN image_check TEXT CHECK (image_check IS NULL OR json_valid(image_check));
+      ALTER TABLE landmark_sets ADD COLUMN reviewed_at TEXT;
+      ALTER TABLE images ADD COLUMN orientation_override TEXT CHECK (orientation_override IS NULL OR json_valid(orientation_override));
+      ALTER TABLE images ADD COLUMN trace_anyway INTEGER NOT NULL DEFAULT 0 CHECK (trace_anyway IN (0, 1));
+      CREATE TABLE landmark_reviews (
+        set_id INTEGER NOT NULL REFERENCES landmark_sets (id) ON DELETE CASCADE,
+        landmark_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (set_id, landmark_id)
+      ) STRICT, WITHOUT ROWID;
+      -- a film the user had already marked as facing left stays that way
+      UPDATE images SET orientation_override = '{"rotation":0,"mirrored":true,"inverted":false}' WHERE orientation = 'facing-left';
+    `),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -4,12 +4,25 @@
 // reaching the measurements.
 import { z } from 'zod';
 import { AppError } from '../../src-shared/errors.js';
+import { ImageCheckSchema, OrientationSchema } from '../../src-shared/image-check.js';
 
 const id = z.number().int().positive();
 const text = z.string();
 const timestamp = z.string().min(1);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const real = z.number();
+/** a TEXT column holding JSON of the given shape */
+const jsonOf = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((v, ctx) => {
+    try {
+      const parsed = schema.safeParse(JSON.parse(v));
+      if (parsed.success) return parsed.data as z.output<T>;
+      ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid' });
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    }
+    return z.NEVER;
+  });
 
 export const POINT_SOURCES = ['model', 'hand'] as const;
 export type PointSource = (typeof POINT_SOURCES)[number];
@@ -93,6 +106,8 @@ export const ImageRow = z
     ruler_y2: real.nullable(),
     ruler_length_mm: real.nullable(),
     created_at: timestamp,
+    orientation_override: jsonOf(OrientationSchema).nullable(),
+    trace_anyway: z.union([z.literal(0), z.literal(1)]),
   })
   .transform((r) => ({
     id: r.id,
@@ -112,6 +127,10 @@ export const ImageRow = z
         ? ({ mmPerPx: r.ruler_mm_per_px, x1: r.ruler_x1, y1: r.ruler_y1, x2: r.ruler_x2, y2: r.ruler_y2, lengthMm: r.ruler_length_mm } satisfies Ruler)
         : null,
     createdAt: r.created_at,
+    /** the user's word on how the film is stored; null: the orientation check decides */
+    orientationOverride: r.orientation_override,
+    /** traced and measured although the check says it is not a cephalogram */
+    traceAnyway: r.trace_anyway === 1,
   }));
 export type Image = z.output<typeof ImageRow>;
 
@@ -123,6 +142,8 @@ export const LandmarkSetRow = z
     model_version: text,
     created_at: timestamp,
     head_edit_id: id.nullable(),
+    image_check: jsonOf(ImageCheckSchema).nullable(),
+    reviewed_at: timestamp.nullable(),
   })
   .transform((r) => ({
     id: r.id,
@@ -132,12 +153,16 @@ export const LandmarkSetRow = z
     createdAt: r.created_at,
     /** the last edit applied to the current points; null = the model's output as saved */
     headEditId: r.head_edit_id,
+    /** what the checks said of the image when this set was made (null: made before them, or by hand) */
+    check: r.image_check,
+    /** when a clinician marked this tracing reviewed */
+    reviewedAt: r.reviewed_at,
   }));
 export type LandmarkSet = z.output<typeof LandmarkSetRow>;
 
 export const ModelPointRow = z
-  .object({ landmark_id: text, x: real, y: real, confidence: real.nullable() })
-  .transform((r) => ({ landmarkId: r.landmark_id, x: r.x, y: r.y, confidence: r.confidence }));
+  .object({ landmark_id: text, x: real, y: real, confidence: real.nullable(), uncertainty_px: real.nonnegative().nullable(), flagged: z.union([z.literal(0), z.literal(1)]) })
+  .transform((r) => ({ landmarkId: r.landmark_id, x: r.x, y: r.y, confidence: r.confidence, uncertaintyPx: r.uncertainty_px, flagged: r.flagged === 1 }));
 export type ModelPoint = z.output<typeof ModelPointRow>;
 
 export const PointRow = z
@@ -245,5 +270,10 @@ export const CaseSummaryRow = z.object({
   importedAt: timestamp,
   /** the newest landmark set of the image, if the model has run on it */
   currentSetId: id.nullable(),
+  /** that set's check, review time and flagged model points not yet looked at */
+  imageCheck: jsonOf(ImageCheckSchema).nullable(),
+  reviewedAt: timestamp.nullable(),
+  toReview: z.number().int().nonnegative(),
+  traceAnyway: z.union([z.literal(0), z.literal(1)]).transform((v) => v === 1),
 });
 export type CaseSummary = z.output<typeof CaseSummaryRow>;

@@ -3,6 +3,7 @@
 // as an AppError.
 import { z } from 'zod';
 import type { AppError } from '../../src-shared/errors.js';
+import { OrientationSchema, type ImageCheckData } from '../../src-shared/image-check.js';
 import { type CaseSummary, createCaseRepository, type ImportResult } from './cases.js';
 import {
   CreateJobInput,
@@ -61,13 +62,19 @@ export interface CaseStore {
   close(): void;
 
   importImageRecord(input: z.input<typeof ImportImageInput>): ImportResult;
-  importWithLandmarks(input: { image: z.input<typeof ImportImageInput>; model: string; version: string; points: ModelPointInput[] }): ImportWithLandmarksResult;
+  importWithLandmarks(input: { image: z.input<typeof ImportImageInput>; model: string; version: string; points: ModelPointInput[]; check?: ImageCheckData }): ImportWithLandmarksResult;
   listCases(query?: z.input<typeof ListCasesInput>): CaseSummary[];
   getCase(imageId: number): CaseDetail;
   setRuler(imageId: number, ruler: z.input<typeof RulerInput>): Image;
   setOrientation(imageId: number, orientation: Orientation): Image;
+  /** how the film is stored, by the user's word; null: the orientation check decides */
+  setOrientationOverride(imageId: number, orientation: z.input<typeof OrientationSchema> | null): Image;
+  /** trace and measure an image the check refused as not a cephalogram */
+  setTraceAnyway(imageId: number, on: boolean): Image;
+  acceptPoint(setId: number, landmarkId: string): LandmarkState;
+  setReviewed(setId: number, reviewed: boolean): LandmarkState;
 
-  saveModelLandmarks(imageId: number, model: string, version: string, points: ModelPointInput[]): LandmarkState;
+  saveModelLandmarks(imageId: number, model: string, version: string, points: ModelPointInput[], check?: ImageCheckData): LandmarkState;
   /** the image's current set, or a new empty one for tracing by hand */
   createEmptySet(imageId: number, model: string, version: string): LandmarkState;
   getLandmarks(setId: number): LandmarkState;
@@ -148,7 +155,7 @@ export function createCaseStore(opts: CaseStoreOptions = {}): CaseStore {
      * because the process died in between. Re-importing the same file returns what is there. */
     importWithLandmarks(input) {
       const image = parseInput(ImportImageInput, input?.image, 'image record');
-      const model = parseInput(ModelInfoInput, { name: input?.model, version: input?.version }, 'model');
+      const model = parseInput(ModelInfoInput, { name: input?.model, version: input?.version, check: input?.check }, 'model');
       const points = parseInput(ModelPointsInput, input?.points, 'landmarks');
       return writeTx(db, () => {
         const imported = cases.importImageRecord(image);
@@ -181,8 +188,25 @@ export function createCaseStore(opts: CaseStoreOptions = {}): CaseStore {
       return cases.setOrientation(imageId(id), parseInput(z.enum(ORIENTATIONS), orientation, 'orientation'));
     },
 
-    saveModelLandmarks(id, model, version, points) {
-      return marks.saveModelLandmarks(imageId(id), parseInput(ModelInfoInput, { name: model, version }, 'model'), parseInput(ModelPointsInput, points, 'landmarks'));
+    saveModelLandmarks(id, model, version, points, check) {
+      return marks.saveModelLandmarks(imageId(id), parseInput(ModelInfoInput, { name: model, version, check }, 'model'), parseInput(ModelPointsInput, points, 'landmarks'));
+    },
+
+    setOrientationOverride(id, orientation) {
+      return cases.setOrientationOverride(imageId(id), orientation === null ? null : parseInput(OrientationSchema, orientation, 'orientation'));
+    },
+
+    setTraceAnyway(id, on) {
+      return cases.setTraceAnyway(imageId(id), parseInput(z.boolean(), on, 'trace anyway'));
+    },
+
+    acceptPoint(id, landmarkId) {
+      const ref = parseInput(PointRefInput, { setId: id, landmarkId }, 'point');
+      return marks.acceptPoint(ref.setId, ref.landmarkId);
+    },
+
+    setReviewed(id, reviewed) {
+      return marks.setReviewed(setId(id), parseInput(z.boolean(), reviewed, 'reviewed'));
     },
 
     createEmptySet(id, model, version) {

@@ -1,20 +1,22 @@
 // Runs many images through the model in a pool of detect workers (detect-pool.ts), a few images
 // ahead of the one being reported, and reports them in order.
 import type { AppErrorData } from '../../src-shared/errors.js';
-import type { DetectedLandmark } from '../inference/detector.js';
+import type { Orientation } from '../inference/orientation.js';
+import type { CheckedLandmark, ImageCheck } from '../inference/trace.js';
 import type { LoadedModel } from '../inference/model.js';
 import type { DecodedImageMeta } from '../imaging/types.js';
 import { defaultPoolSize, startDetectPool, type DetectPool, type DetectReply } from './detect-pool.js';
 
 export type PipelineResult =
-  | { path: string; ok: true; image: DecodedImageMeta; landmarks: DetectedLandmark[] }
+  | { path: string; ok: true; image: DecodedImageMeta; landmarks: CheckedLandmark[]; check: ImageCheck }
   | { path: string; ok: false; error: AppErrorData };
 
 export interface PipelineOptions {
   onResult: (r: PipelineResult) => void | Promise<void>;
   /** a pool already started (the benchmark's, warmed up); left running */
   pool?: DetectPool;
-  facingLeft?: boolean;
+  /** the user's word on how every file is stored (default: the check decides for each) */
+  orientation?: Orientation;
   shouldStop?: () => boolean;
 }
 
@@ -26,7 +28,7 @@ export async function runBatchPipeline(model: LoadedModel, paths: string[], opts
   const pending: Promise<DetectReply>[] = [];
   let next = 0;
   const request = () => {
-    const p = pool.detect(paths[next++], opts.facingLeft);
+    const p = pool.detect(paths[next++], opts.orientation);
     p.catch(() => undefined); // requests ahead fail with a dead worker; the one awaited reports it
     pending.push(p);
   };
@@ -43,7 +45,7 @@ export async function runBatchPipeline(model: LoadedModel, paths: string[], opts
         continue;
       }
       done++;
-      await opts.onResult({ path: paths[i], ok: true, image: msg.image, landmarks: msg.landmarks });
+      await opts.onResult({ path: paths[i], ok: true, image: msg.image, landmarks: msg.landmarks, check: msg.check });
     }
   } finally {
     if (!opts.pool) await pool.close();

@@ -19,6 +19,9 @@ export interface BatchSummary {
   pending: number;
   processedNow: number;
   failures: { path: string; code: string; message: string }[];
+  /** of the files done: refused as not a cephalogram, straightened (turned, mirrored or negative),
+   *  with points flagged for review (and how many points), with a tracing of implausible shape */
+  checks: { refused: number; reoriented: number; withFlags: number; flaggedPoints: number; implausible: number };
 }
 
 export interface BatchOptions {
@@ -69,7 +72,7 @@ export async function runBatch(opts: BatchOptions, taskId = crypto.randomUUID())
         if (r.ok) {
           const meta = r.image;
           opts.library.keep(r.path, meta.sha256);
-          const imported = store.importWithLandmarks({ image: imageRecord(meta, r.path), model: model.card.name, version: model.card.version, points: modelPoints(r.landmarks) });
+          const imported = store.importWithLandmarks({ image: imageRecord(meta, r.path), model: model.card.name, version: model.card.version, points: modelPoints(r.landmarks), check: r.check });
           store.markFile(jobId, r.path, { status: 'done', imageId: imported.image.id });
           done++;
         } else {
@@ -81,7 +84,25 @@ export async function runBatch(opts: BatchOptions, taskId = crypto.randomUUID())
     });
   }
   const s = store.jobSummary(jobId);
-  return { jobId, total: s.total, done: s.done, failed: s.failed, pending: s.pending, processedNow, failures: s.failures };
+  return { jobId, total: s.total, done: s.done, failed: s.failed, pending: s.pending, processedNow, failures: s.failures, checks: checkCounts(store, jobId) };
+}
+
+/** The safety net's counts over a job's done files, from what is stored (so a resumed job counts all). */
+export function checkCounts(store: CaseStore, jobId: string): BatchSummary['checks'] {
+  const out = { refused: 0, reoriented: 0, withFlags: 0, flaggedPoints: 0, implausible: 0 };
+  for (const f of store.jobFiles(jobId)) {
+    if (f.status !== 'done' || f.imageId === null) continue;
+    const c = store.getCase(f.imageId);
+    const check = c.landmarks?.set.check;
+    if (!check) continue;
+    if (!check.isCephalogram) out.refused++;
+    if (check.warnings.some((w) => w.code === 'reoriented')) out.reoriented++;
+    if (check.warnings.some((w) => w.code === 'implausible_shape')) out.implausible++;
+    const flagged = c.landmarks!.modelPoints.filter((p) => p.flagged).length;
+    if (flagged) out.withFlags++;
+    out.flaggedPoints += flagged;
+  }
+  return out;
 }
 
 export function runFolderBatch(opts: Omit<BatchOptions, 'onProgress'>): { taskId: string; done: Promise<BatchSummary> } {
@@ -89,17 +110,47 @@ export function runFolderBatch(opts: Omit<BatchOptions, 'onProgress'>): { taskId
   return { taskId, done: runBatch(opts, taskId) };
 }
 
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** The columns of batchRows, in order. */
+export const BATCH_COLUMNS = ['file', 'image_id', 'is_cephalogram', 'mirrored', 'rotation', 'inverted', 'warnings', 'landmark', 'x', 'y', 'confidence', 'uncertainty_px', 'uncertainty_mm', 'flagged', 'source', 'status', 'error'];
+
 /** The job's results as rows: one per landmark of each done file, with the current (possibly corrected) points. */
 export function batchRows(store: CaseStore, jobId: string): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = [];
   for (const f of store.jobFiles(jobId)) {
     if (f.status === 'done' && f.imageId !== null) {
       const c = store.getCase(f.imageId);
+      const check = c.landmarks?.set.check ?? null;
+      const mm = c.image.ruler?.mmPerPx ?? (c.image.spacing ? (c.image.spacing.rowMm + c.image.spacing.colMm) / 2 : null);
+      const perImage = {
+        is_cephalogram: check ? check.isCephalogram : '',
+        mirrored: check ? check.orientation.mirrored : '',
+        rotation: check ? check.orientation.rotation : '',
+        inverted: check ? check.orientation.inverted : '',
+        warnings: check ? check.warnings.map((w) => w.code).join(' ') : '',
+      };
       for (const p of c.landmarks?.points ?? []) {
-        rows.push({ file: f.path, image_id: f.imageId, landmark: p.landmarkId, x: p.x, y: p.y, confidence: p.confidence, source: p.source, status: 'done', error: '' });
+        const m = p.source === 'model' ? c.landmarks!.modelPoints.find((q) => q.landmarkId === p.landmarkId) : undefined;
+        const u = m?.uncertaintyPx ?? null;
+        rows.push({
+          file: f.path,
+          image_id: f.imageId,
+          ...perImage,
+          landmark: p.landmarkId,
+          x: p.x,
+          y: p.y,
+          confidence: p.confidence,
+          uncertainty_px: u === null ? '' : round2(u),
+          uncertainty_mm: u === null || mm === null ? '' : round2(u * mm),
+          flagged: !!m?.flagged,
+          source: p.source,
+          status: 'done',
+          error: '',
+        });
       }
     } else {
-      rows.push({ file: f.path, image_id: '', landmark: '', x: '', y: '', confidence: '', source: '', status: f.status, error: f.error ? `${f.error.code}: ${f.error.message}` : '' });
+      rows.push({ file: f.path, image_id: '', is_cephalogram: '', mirrored: '', rotation: '', inverted: '', warnings: '', landmark: '', x: '', y: '', confidence: '', uncertainty_px: '', uncertainty_mm: '', flagged: '', source: '', status: f.status, error: f.error ? `${f.error.code}: ${f.error.message}` : '' });
     }
   }
   return rows;

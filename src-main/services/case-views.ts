@@ -4,13 +4,28 @@ import type { CaseDetail, CaseSummary, LandmarkSet } from '../../src-shared/api/
 import type { CaseDetail as StoreCase } from '../db/store.js';
 import type { CaseSummary as StoreSummary } from '../db/rows.js';
 import type { LandmarkState } from '../db/landmarks.js';
+import { reviewStateOf } from '../../src-shared/image-check.js';
 
 export function landmarkSetView(s: LandmarkState): LandmarkSet {
   return {
     setId: s.set.id,
     modelName: s.set.modelName,
     modelVersion: s.set.modelVersion,
-    points: s.points.map((p) => ({ landmarkId: p.landmarkId, x: p.x, y: p.y, confidence: p.confidence, source: p.source })),
+    points: s.points.map((p) => {
+      const m = p.source === 'model' ? s.modelPoints.find((mp) => mp.landmarkId === p.landmarkId) : undefined;
+      return {
+        landmarkId: p.landmarkId,
+        x: p.x,
+        y: p.y,
+        confidence: p.confidence,
+        source: p.source,
+        uncertaintyPx: m?.uncertaintyPx ?? null,
+        flagged: !!m?.flagged,
+        accepted: s.accepted.has(p.landmarkId),
+      };
+    }),
+    check: s.set.check,
+    reviewedAt: s.set.reviewedAt,
     canUndo: s.canUndo,
     canRedo: s.canRedo,
   };
@@ -27,12 +42,18 @@ export function caseSummaryView(c: StoreSummary): CaseSummary {
     height: c.height,
     hasLandmarks: c.currentSetId !== null,
     createdAt: c.importedAt,
+    reviewState: reviewStateOf({ hasLandmarks: c.currentSetId !== null, check: c.imageCheck, traceAnyway: c.traceAnyway, reviewedAt: c.reviewedAt, toReview: c.toReview }),
+    toReview: c.toReview,
   };
 }
 
 export function caseDetailView(c: StoreCase): CaseDetail {
   const img = c.image;
+  const set = c.landmarks ? landmarkSetView(c.landmarks) : null;
+  const toReview = set ? set.points.filter((p) => p.flagged && !p.accepted).length : 0;
   return {
+    reviewState: reviewStateOf({ hasLandmarks: set !== null, check: set?.check ?? null, traceAnyway: img.traceAnyway, reviewedAt: set?.reviewedAt ?? null, toReview }),
+    toReview,
     imageId: img.id,
     patientName: c.patient.name,
     patientId: c.patient.externalId,
@@ -49,6 +70,8 @@ export function caseDetailView(c: StoreCase): CaseDetail {
       ? { p1: { x: img.ruler.x1, y: img.ruler.y1 }, p2: { x: img.ruler.x2, y: img.ruler.y2 }, lengthMm: img.ruler.lengthMm, mmPerPixel: img.ruler.mmPerPx }
       : null,
     orientation: img.orientation,
+    orientationOverride: img.orientationOverride,
+    traceAnyway: img.traceAnyway,
     landmarks: c.landmarks ? landmarkSetView(c.landmarks) : null,
   };
 }

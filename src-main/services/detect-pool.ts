@@ -5,15 +5,16 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError, type AppErrorData } from '../../src-shared/errors.js';
-import type { DetectedLandmark } from '../inference/detector.js';
+import type { Orientation } from '../inference/orientation.js';
+import type { CheckedLandmark, ImageCheck } from '../inference/trace.js';
 import type { LoadedModel } from '../inference/model.js';
 import type { DecodedImageMeta } from '../imaging/types.js';
 
-export type WorkerRequest = { id: number; kind: 'detect'; path: string; facingLeft?: boolean } | { id: number; kind: 'bare'; runs: number };
+export type WorkerRequest = { id: number; kind: 'detect'; path: string; orientation?: Orientation } | { id: number; kind: 'bare'; runs: number };
 
 export type WorkerReply =
   | { id: number; ok: true; kind: 'ready' }
-  | { id: number; ok: true; kind: 'detect'; image: DecodedImageMeta; landmarks: DetectedLandmark[] }
+  | { id: number; ok: true; kind: 'detect'; image: DecodedImageMeta; landmarks: CheckedLandmark[]; check: ImageCheck }
   | { id: number; ok: true; kind: 'bare'; ms: number }
   | { id: number; ok: false; error: AppErrorData };
 
@@ -21,7 +22,8 @@ export type DetectReply = Extract<WorkerReply, { kind: 'detect' }> | Extract<Wor
 
 export interface DetectPool {
   size: number;
-  detect(path: string, facingLeft?: boolean): Promise<DetectReply>;
+  /** orientation: the user's word on how the files are stored (default: the check decides) */
+  detect(path: string, orientation?: Orientation): Promise<DetectReply>;
   /** every worker runs `runs` inferences on a constant input at once: images per second */
   bareThroughput(runs: number): Promise<number>;
   close(): Promise<void>;
@@ -193,7 +195,7 @@ export async function startDetectPool(model: LoadedModel, size = defaultPoolSize
   }
   started = true;
 
-  type Unnumbered = { kind: 'detect'; path: string; facingLeft?: boolean } | { kind: 'bare'; runs: number };
+  type Unnumbered = { kind: 'detect'; path: string; orientation?: Orientation } | { kind: 'bare'; runs: number };
   const submit = (req: Unnumbered) =>
     new Promise<WorkerReply>((resolve, reject) => {
       if (failure) return reject(failure);
@@ -203,7 +205,7 @@ export async function startDetectPool(model: LoadedModel, size = defaultPoolSize
 
   return {
     size,
-    detect: (path, facingLeft) => submit({ kind: 'detect', path, facingLeft }) as Promise<DetectReply>,
+    detect: (path, orientation) => submit({ kind: 'detect', path, orientation }) as Promise<DetectReply>,
     async bareThroughput(runs) {
       // one request per worker, all at once (the queue gives each worker one before any a second)
       const t0 = performance.now();

@@ -4,7 +4,8 @@
 // the barrier stalls a multi-threaded session suffers while image decoding competes for the cores.
 import { parentPort, workerData } from 'node:worker_threads';
 import { toAppError } from '../../src-shared/errors.js';
-import { detect } from '../inference/detector.js';
+import { trace } from '../inference/trace.js';
+import { importImage } from '../imaging/import.js';
 import { constantInput, loadModel, type ProviderName } from '../inference/model.js';
 import { readForModel } from '../inference/read-for-model.js';
 import type { WorkerReply, WorkerRequest } from './detect-pool.js';
@@ -26,9 +27,10 @@ try {
         return;
       }
       const img = await readForModel(msg.path, model.card);
-      const { landmarks } = await detect(model, img, { facingLeft: msg.facingLeft });
+      const spacing = img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
+      const t = await trace(model, img, { spacing, orientation: msg.orientation, readFull: () => importImage(msg.path) });
       const { pixels: _pixels, reduced: _reduced, ...image } = img;
-      post({ id: msg.id, ok: true, kind: 'detect', image, landmarks });
+      post({ id: msg.id, ok: true, kind: 'detect', image, landmarks: t.landmarks, check: t.check });
     } catch (e) {
       post({ id: msg.id, ok: false, error: toAppError(e).toJSON() });
     }

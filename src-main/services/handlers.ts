@@ -7,13 +7,14 @@ import type { ApiName, ApiRequest, ApiResponse } from '../../src-shared/api/cont
 import { AppError, toAppError } from '../../src-shared/errors.js';
 import { MANUAL_SET_MODEL } from '../../src-shared/landmarks.js';
 import type { CaseStore } from '../db/store.js';
-import { detect } from '../inference/detector.js';
+import { trace } from '../inference/trace.js';
+import { importImage } from '../imaging/import.js';
 import { describeProvider, type LoadedModel } from '../inference/model.js';
 import { readForModel } from '../inference/read-for-model.js';
 import { caseDetailView, caseSummaryView, landmarkSetView } from './case-views.js';
 import { etaSeconds, type EventBus } from './events.js';
 import type { ImageLibrary } from './image-library.js';
-import { importFile, modelPoints } from './import-service.js';
+import { importFile, modelPoints, spacingOf } from './import-service.js';
 import type { WatchSetting } from './watch-setting.js';
 
 export type { EventBus } from './events.js';
@@ -43,6 +44,17 @@ export function createPixelSource(store: CaseStore, library: ImageLibrary): Pixe
 export function createHandlers(d: HandlerDeps): ApiHandlers {
   const { store } = d;
   const view = (imageId: number) => caseDetailView(store.getCase(imageId));
+
+  /** A new model set for the image, read as the import read it (so the same file gives the same
+   *  points), in the orientation the user set or the check finds. */
+  async function traceAgain(imageId: number) {
+    const c = store.getCase(imageId);
+    const model = await d.model();
+    const file = d.library.pathFor(c.image.sha256, c.image.sourcePath);
+    const img = await readForModel(file, model.card);
+    const t = await trace(model, img, { spacing: spacingOf(img), orientation: c.image.orientationOverride ?? undefined, readFull: () => importImage(file) });
+    return store.saveModelLandmarks(imageId, model.card.name, model.card.version, modelPoints(t.landmarks), t.check);
+  }
 
   async function importMany(files: { path: string; display?: string }[], detectToo: boolean) {
     const taskId = crypto.randomUUID();
@@ -124,9 +136,22 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       const c = store.getCase(req.imageId);
       const model = await d.model();
       // read as the import read it, so detecting again on the same file gives the same points
-      const img = await readForModel(d.library.pathFor(c.image.sha256, c.image.sourcePath), model.card);
-      const det = await detect(model, img, { facingLeft: c.image.orientation === 'facing-left' });
-      return landmarkSetView(store.saveModelLandmarks(req.imageId, model.card.name, model.card.version, modelPoints(det.landmarks)));
+      return landmarkSetView(await traceAgain(req.imageId));
+    },
+    async 'images.setStoredOrientation'(req) {
+      store.setOrientationOverride(req.imageId, req.orientation);
+      if (store.getCase(req.imageId).landmarks) await traceAgain(req.imageId);
+      return view(req.imageId);
+    },
+    async 'images.setTraceAnyway'(req) {
+      store.setTraceAnyway(req.imageId, req.on);
+      return view(req.imageId);
+    },
+    async 'landmarks.accept'(req) {
+      return landmarkSetView(store.acceptPoint(req.setId, req.landmarkId));
+    },
+    async 'landmarks.setReviewed'(req) {
+      return landmarkSetView(store.setReviewed(req.setId, req.reviewed));
     },
     async 'landmarks.createSet'(req) {
       return landmarkSetView(store.createEmptySet(req.imageId, MANUAL_SET_MODEL, '1'));

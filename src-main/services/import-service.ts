@@ -4,7 +4,8 @@ import { isoDate, type ImportImageInput } from '../db/inputs.js';
 import type { CaseStore } from '../db/store.js';
 import { importImage } from '../imaging/import.js';
 import type { DecodedImageMeta } from '../imaging/types.js';
-import { detect, type DetectedLandmark } from '../inference/detector.js';
+import type { DetectedLandmark, Spacing } from '../inference/detector.js';
+import { trace, type CheckedLandmark } from '../inference/trace.js';
 import type { LoadedModel } from '../inference/model.js';
 import { readForModel } from '../inference/read-for-model.js';
 import type { ImageLibrary } from './image-library.js';
@@ -59,11 +60,22 @@ export async function importFile(
     const r = deps.store.importImageRecord(record);
     return { imageId: r.image.id, duplicate: !r.created };
   }
-  const det = await detect(model, img, {});
-  const r = deps.store.importWithLandmarks({ image: record, model: model.card.name, version: model.card.version, points: modelPoints(det.landmarks) });
+  const t = await trace(model, img, { spacing: spacingOf(img), readFull: () => importImage(file) });
+  const r = deps.store.importWithLandmarks({ image: record, model: model.card.name, version: model.card.version, points: modelPoints(t.landmarks), check: t.check });
   return { imageId: r.image.id, duplicate: !r.created };
 }
 
-export function modelPoints(landmarks: DetectedLandmark[]) {
-  return landmarks.map((l) => ({ landmarkId: l.id, x: l.x, y: l.y, confidence: Math.min(1, Math.max(0, l.confidence)) }));
+export function spacingOf(img: DecodedImageMeta): Spacing | undefined {
+  return img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
+}
+
+export function modelPoints(landmarks: (DetectedLandmark & Partial<Pick<CheckedLandmark, 'uncertaintyPx' | 'flagged'>>)[]) {
+  return landmarks.map((l) => ({
+    landmarkId: l.id,
+    x: l.x,
+    y: l.y,
+    confidence: Math.min(1, Math.max(0, l.confidence)),
+    uncertaintyPx: l.uncertaintyPx !== undefined && Number.isFinite(l.uncertaintyPx) ? l.uncertaintyPx : null,
+    flagged: !!l.flagged,
+  }));
 }

@@ -368,7 +368,7 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
         log(`${rel(r.path)} changed while it was copied; waiting for it to be complete`);
         return;
       }
-      const imported = store.importWithLandmarks({ image: imageRecord(meta, r.path), model: m.card.name, version: m.card.version, points: modelPoints(r.landmarks) });
+      const imported = store.importWithLandmarks({ image: imageRecord(meta, r.path), model: m.card.name, version: m.card.version, points: modelPoints(r.landmarks), check: r.check });
       store.markFile(jobId, r.path, { status: 'done', imageId: imported.image.id });
       waiting.delete(r.path);
       finished.set(r.path, { status: 'done' });

@@ -3,6 +3,7 @@
 // token-guarded loopback HTTP server) validate against these same schemas on both ends.
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors.js';
+import { ImageCheckSchema, OrientationSchema, ReviewStateSchema } from '../image-check.js';
 
 export const PointSchema = z.object({ x: z.number().finite(), y: z.number().finite() });
 
@@ -12,6 +13,12 @@ export const LandmarkPointSchema = z.object({
   y: z.number().finite(),
   confidence: z.number().min(0).max(1).nullable(),
   source: z.enum(['model', 'hand']),
+  /** the model's 90 % radius for this point, image pixels (null: placed or moved by hand, or no calibration) */
+  uncertaintyPx: z.number().nonnegative().nullable().default(null),
+  /** the model flagged this point for review, and it is still where the model put it */
+  flagged: z.boolean().default(false),
+  /** a clinician looked at the flagged point and kept it */
+  accepted: z.boolean().default(false),
 });
 export type LandmarkPoint = z.infer<typeof LandmarkPointSchema>;
 
@@ -44,6 +51,9 @@ export const CaseSummarySchema = z.object({
   height: z.number().int(),
   hasLandmarks: z.boolean(),
   createdAt: z.string(),
+  reviewState: ReviewStateSchema.default('not_traced'),
+  /** flagged points still to look at */
+  toReview: z.number().int().nonnegative().default(0),
 });
 export type CaseSummary = z.infer<typeof CaseSummarySchema>;
 
@@ -52,6 +62,9 @@ export const LandmarkSetSchema = z.object({
   modelName: z.string(),
   modelVersion: z.string(),
   points: z.array(LandmarkPointSchema),
+  /** what the checks said of the image when the model traced it (null: traced by hand or before the checks) */
+  check: ImageCheckSchema.nullable().default(null),
+  reviewedAt: z.string().nullable().default(null),
   canUndo: z.boolean(),
   canRedo: z.boolean(),
 });
@@ -63,6 +76,10 @@ export const CaseDetailSchema = CaseSummarySchema.extend({
   spacing: SpacingSchema.nullable(),
   ruler: RulerSchema.nullable(),
   orientation: z.enum(['facing-right', 'facing-left']),
+  /** the user's word on how the film is stored; null: the orientation check decides */
+  orientationOverride: OrientationSchema.nullable().default(null),
+  /** traced and measured although the check says it is not a cephalogram */
+  traceAnyway: z.boolean().default(false),
   landmarks: LandmarkSetSchema.nullable(),
 });
 export type CaseDetail = z.infer<typeof CaseDetailSchema>;
@@ -130,6 +147,10 @@ export const API = {
   },
   'images.setRuler': { request: ImageRef.extend({ p1: PointSchema, p2: PointSchema, lengthMm: z.number().positive() }), response: CaseDetailSchema },
   'images.setOrientation': { request: ImageRef.extend({ orientation: z.enum(['facing-right', 'facing-left']) }), response: CaseDetailSchema },
+  /** how the film is stored (null: let the orientation check decide); traced again that way */
+  'images.setStoredOrientation': { request: ImageRef.extend({ orientation: OrientationSchema.nullable() }), response: CaseDetailSchema },
+  /** trace and measure an image the check refused (or stop doing so) */
+  'images.setTraceAnyway': { request: ImageRef.extend({ on: z.boolean() }), response: CaseDetailSchema },
   'landmarks.detect': { request: ImageRef, response: LandmarkSetSchema },
   /** an empty set for tracing by hand (when the model is unavailable or not wanted) */
   'landmarks.createSet': { request: ImageRef, response: LandmarkSetSchema },
@@ -137,6 +158,10 @@ export const API = {
   'landmarks.place': { request: SetRef.extend({ landmarkId: z.string(), x: z.number().finite(), y: z.number().finite() }), response: LandmarkSetSchema },
   'landmarks.reset': { request: SetRef.extend({ landmarkId: z.string() }), response: LandmarkSetSchema },
   'landmarks.delete': { request: SetRef.extend({ landmarkId: z.string() }), response: LandmarkSetSchema },
+  /** a flagged point looked at and kept where it is */
+  'landmarks.accept': { request: SetRef.extend({ landmarkId: z.string() }), response: LandmarkSetSchema },
+  /** the whole tracing reviewed (or back to not reviewed) */
+  'landmarks.setReviewed': { request: SetRef.extend({ reviewed: z.boolean() }), response: LandmarkSetSchema },
   'landmarks.undo': { request: SetRef, response: LandmarkSetSchema },
   'landmarks.redo': { request: SetRef, response: LandmarkSetSchema },
   'landmarks.history': {

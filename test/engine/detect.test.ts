@@ -40,7 +40,7 @@ test('bad files give typed errors and a failing exit code; good ones still come 
   const r = cli(['detect', path.join(DICOM, 'bad-mr-without-rows.dcm'), text, path.join(ISBI, 'images', '152.jpg'), '--format', 'csv']);
   assert.equal(r.status, 1);
   const lines = r.stdout.trim().split('\n');
-  assert.equal(lines[0], 'file,landmark,x,y,confidence,x_mm,y_mm,error');
+  assert.equal(lines[0], 'file,is_cephalogram,mirrored,rotation,inverted,warnings,landmark,x,y,confidence,x_mm,y_mm,uncertainty_px,uncertainty_mm,flagged,error');
   assert.ok(lines.some((l) => l.includes('bad-mr-without-rows.dcm') && l.endsWith(',missing_element')));
   assert.ok(lines.some((l) => l.includes('notes.dcm') && l.endsWith(',not_an_image')));
   assert.equal(lines.filter((l) => l.includes('152.jpg')).length, 19);

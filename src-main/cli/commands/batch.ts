@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { createApp } from '../../services/app.js';
-import { batchRows, runBatch } from '../../services/batch.js';
+import { BATCH_COLUMNS, batchRows, runBatch } from '../../services/batch.js';
 import { formatFromPath, info, toCsv, writeResult } from '../output.js';
 import { ProgressLine } from '../progress.js';
 
@@ -28,9 +28,11 @@ export function registerBatch(program: Command): void {
         bar.stop();
         info(`batch: ${s.done} done, ${s.failed} failed, ${s.pending} pending of ${s.total} (${s.processedNow} processed in this run); job ${s.jobId}`);
         for (const f of s.failures) info(`  failed: ${f.path}: ${f.code}: ${f.message}`);
+        const c = s.checks;
+        info(`checks: ${c.refused} refused as not a cephalogram, ${c.reoriented} straightened (turned, mirrored or negative), ${c.withFlags} with points to review (${c.flaggedPoints} points), ${c.implausible} with an implausible tracing`);
         const rows = batchRows(store, s.jobId);
         const fmt = formatFromPath(opts.out, 'csv');
-        writeResult(fmt === 'json' ? JSON.stringify({ summary: s, rows }, null, 2) + '\n' : toCsv(rows, ['file', 'image_id', 'landmark', 'x', 'y', 'confidence', 'source', 'status', 'error']), opts.out);
+        writeResult(fmt === 'json' ? JSON.stringify({ summary: s, rows }, null, 2) + '\n' : toCsv(rows, BATCH_COLUMNS), opts.out);
         if (s.pending > 0) process.exitCode = 3;
       } finally {
         await app.close();
