@@ -3,7 +3,6 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { CaseDetail, CaseSummary } from '../src-shared/api/contract.js';
 import { ANALYSES } from '../src-shared/ceph/index.js';
-import { MANUAL_SET_MODEL } from '../src-shared/landmarks.js';
 import type { AppError, AppErrorData } from '../src-shared/errors.js';
 import { asAppError } from './api/envelope.js';
 import type { Transport } from './api/transport.js';
@@ -13,6 +12,7 @@ import { calibrationOf, mmPerPixelOf } from './cases/calibration.js';
 import { filesFromDrop } from './cases/dropFiles.js';
 import { importFiles, isHiddenFile, type ImportOutcome, type ImportProgress } from './cases/importFiles.js';
 import { LandmarkPanel } from './landmarks/LandmarkPanel.js';
+import { CheckBanner } from './review/CheckBanner.js';
 import { useLandmarkEditing } from './landmarks/useLandmarkEditing.js';
 import { useShortcuts } from './landmarks/useShortcuts.js';
 import { Calibration } from './panels/Calibration.js';
@@ -120,24 +120,66 @@ export function App({ transport }: { transport: Transport }) {
     [api, refreshCases, openCase, refreshStatus],
   );
 
-  const changeFacing = useCallback(
-    async (facingLeft: boolean): Promise<void> => {
+  // the case's image settings that change what the model is run on: the server traces again
+  const changeImage = useCallback(
+    async (call: () => Promise<CaseDetail>): Promise<void> => {
       if (!detail) return;
       try {
-        const d = await api['images.setOrientation']({ imageId: detail.imageId, orientation: facingLeft ? 'facing-left' : 'facing-right' });
-        setDetail(d);
-        // the model's landmarks were found on the image turned the other way: find them again.
-        // Corrections by hand would be left behind in the old set (still in the database), so ask.
-        const set = d.landmarks;
-        if (!set || set.modelName === MANUAL_SET_MODEL) return;
-        const corrected = set.points.some((p) => p.source === 'hand');
-        if (!corrected || window.confirm('Detect the landmarks again for this orientation? The corrected landmarks stay in the case history but are no longer shown.')) editing.detect();
+        setActivity('Tracing again…');
+        setDetail(await call());
+        await refreshCases();
       } catch (e) {
         showError(asAppError(e));
+      } finally {
+        setActivity(null);
       }
     },
-    [api, detail, editing, showError],
+    [detail, refreshCases, showError],
   );
+
+  // review mode: the flagged points one after another, centred and zoomed
+  const [review, setReview] = useState<{ index: number } | null>(null);
+  const [focus, setFocus] = useState<{ point: ImagePoint; zoom: number } | null>(null);
+  const toReview = (detail?.landmarks?.points ?? []).filter((p) => p.flagged && !p.accepted && p.source === 'model');
+  const focusOn = useCallback(
+    (landmarkId: string) => {
+      const p = detail?.landmarks?.points.find((q) => q.landmarkId === landmarkId);
+      if (p) setFocus({ point: { x: p.x, y: p.y }, zoom: 3 });
+    },
+    [detail?.landmarks],
+  );
+  // the case list shows each case's review state: follow the open case's as the server answers
+  const reviewedAt = detail?.landmarks?.reviewedAt;
+  useEffect(() => {
+    void refreshCases();
+  }, [reviewedAt, toReview.length]); // eslint-disable-line react-hooks/exhaustive-deps
+  const reviewing = review !== null && toReview.length > 0 ? toReview[Math.min(review.index, toReview.length - 1)] : null;
+  useEffect(() => {
+    if (reviewing) setFocus({ point: { x: reviewing.x, y: reviewing.y }, zoom: 3 });
+  }, [reviewing?.landmarkId]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (review && toReview.length === 0) {
+      setReview(null);
+      setFocus(null);
+    }
+  }, [review, toReview.length]);
+  useEffect(() => {
+    if (!review) return;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement | null)?.closest?.('input, select, textarea')) return;
+      const n = toReview.length;
+      if (e.key === 'ArrowRight' || e.key === 'n' || e.key === 'N') setReview({ index: (review.index + 1) % n });
+      else if (e.key === 'ArrowLeft' || e.key === 'p' || e.key === 'P') setReview({ index: (review.index - 1 + n) % n });
+      else if ((e.key === 'a' || e.key === 'A' || e.key === 'Enter') && reviewing) editing.accept(reviewing.landmarkId);
+      else if (e.key === 'Escape') {
+        setReview(null);
+        setFocus({ point: { x: detail!.width / 2, y: detail!.height / 2 }, zoom: 1 });
+      } else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [review, toReview, reviewing, editing, detail]);
 
   const saveRuler = useCallback(
     async (lengthMm: number) => {
@@ -171,6 +213,8 @@ export function App({ transport }: { transport: Transport }) {
 
   const cal = detail ? calibrationOf(detail) : null;
   const wanted = ANALYSES[analysisId]?.needs ?? [];
+  const refused = !!detail?.landmarks?.check && !detail.landmarks.check.isCephalogram && !detail.traceAnyway;
+  const unreviewed = new Set(toReview.map((p) => p.landmarkId));
 
   return (
     <div
@@ -218,9 +262,26 @@ export function App({ transport }: { transport: Transport }) {
             </button>
           </div>
         )}
+        {detail && (
+          <CheckBanner
+            detail={detail}
+            busy={editing.busy || activity !== null}
+            reviewing={review !== null}
+            onTraceAnyway={(on) => void changeImage(() => api['images.setTraceAnyway']({ imageId: detail.imageId, on }))}
+            onOrientation={(o) => void changeImage(() => api['images.setStoredOrientation']({ imageId: detail.imageId, orientation: o }))}
+            onStartReview={() => setReview({ index: 0 })}
+            onSetReviewed={editing.setReviewed}
+          />
+        )}
+        {reviewing && (
+          <div className="review-bar" role="status" data-testid="review-bar" data-landmark-id={reviewing.landmarkId}>
+            Reviewing {Math.min(review!.index, toReview.length - 1) + 1} of {toReview.length}: <strong>{reviewing.landmarkId.replace(/_/g, ' ')}</strong> — drag it where it belongs, or A to accept · ← → previous / next · Esc stop
+          </div>
+        )}
         <Viewer
           transport={transport}
           detail={detail}
+          focus={focus}
           mode={mode}
           onModeChange={setMode}
           canUndo={!!detail?.landmarks?.canUndo}
@@ -240,7 +301,14 @@ export function App({ transport }: { transport: Transport }) {
         />
       </main>
       <aside className="right">
-        <Measurements analysisId={analysisId} onAnalysisChange={setAnalysisId} mmPerPixel={mmPerPixelOf(cal)} hasImage={!!detail} />
+        <Measurements
+          analysisId={analysisId}
+          onAnalysisChange={setAnalysisId}
+          mmPerPixel={mmPerPixelOf(cal)}
+          hasImage={!!detail}
+          unreviewed={unreviewed}
+          withheld={refused ? 'No measurements: the image does not look like a lateral cephalogram (see the top of the case; “Trace anyway” to measure it).' : null}
+        />
         {detail && (
           <Calibration
             detail={detail}
@@ -268,8 +336,9 @@ export function App({ transport }: { transport: Transport }) {
             onStartPlacing={(id) => setMode(id ? { kind: 'place', landmarkId: id } : ADJUST)}
             onDetect={editing.detect}
             onRestore={editing.restore}
-            facingLeft={detail.orientation === 'facing-left'}
-            onFacingLeft={changeFacing}
+            mmPerPixel={mmPerPixelOf(cal)}
+            onAccept={editing.accept}
+            onFocus={focusOn}
           />
         )}
       </aside>

@@ -146,7 +146,7 @@ export const ModelCardSchema = z.object({
         .object({
           coverage: z.number().gt(0).lt(1),
           intercept: z.array(z.number()),
-          weights: z.partialRecord(z.enum(['log_spread', 'log_members', 'log_shape', 'tail', 'rival', 'image_log_spread', 'image_log_members']), z.number()),
+          weights: z.partialRecord(z.enum(['log_spread', 'log_members', 'log_shape', 'image_log_spread', 'image_log_members']), z.number()),
           radius_scale: z.number().positive(),
           /** a point is flagged for review when the chance that it is off by more than flag_beyond_mm
            *  (flag_beyond_px input pixels where the image has no spacing) exceeds flag_probability */

@@ -34,7 +34,7 @@ def load(files) -> dict:
     emm = np.array([r["error_mm"] for r in rows])
     f = lambda k: np.array([r["features"][k] for r in rows])
     ls, lm = np.log(np.maximum(f("spread"), 1e-6)), np.log(f("members") + 0.5)
-    x = {"log_spread": ls, "log_members": lm, "log_shape": np.log(f("shape") + 0.5), "tail": f("tail"), "rival": f("rival"),
+    x = {"log_spread": ls, "log_members": lm, "log_shape": np.log(f("shape") + 0.5),
          "image_log_spread": np.zeros_like(ls), "image_log_members": np.zeros_like(ls)}
     for i in np.unique(ids):
         m = ids == i

@@ -115,8 +115,9 @@ export interface DetectOptions {
   orientation?: Orientation;
   /** the old switch, the same as orientation { mirrored: true } */
   facingLeft?: boolean;
-  /** full-size pixels, for a turned image read reduced at its stored size (else the reduced copy is resampled) */
-  readFull?: () => Promise<GreyImage>;
+  /** the file read again for a film stored turned by a quarter (read-for-model.ts
+   *  readForModelTurned); without it a reduced copy read for the stored size is resampled */
+  readTurned?: () => Promise<GreyImage>;
 }
 
 export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOptions = {}): Promise<Detection> {
@@ -125,19 +126,22 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOpt
   let work = img;
   // a turned film is straightened first; then it is upright but for a mirror, which preprocess does
   let unturn: (p: Point) => Point = (p) => p;
+  // the reduced copy a turned film was traced from, where it was
+  let small: { width: number; span: { width: number } } | undefined;
   if (o.rotation !== 0) {
     const geo: Orientation = { rotation: o.rotation, mirrored: o.mirrored, inverted: false };
     let base: GreyImage = img;
     let toSrc = (p: Point): Point => p;
-    if (img.reduced) {
-      if (opts.readFull) base = await opts.readFull();
-      else {
-        // the reduced copy as a small image of its own, its points mapped through its span
-        const r = img.reduced;
-        const px = r.pixels instanceof Uint8Array ? r.pixels : Uint8Array.from(r.pixels, (v) => Math.max(0, Math.min(255, Math.round(v))));
-        base = { width: r.width, height: r.height, pixels: px };
-        toSrc = (p) => ({ x: r.span.x0 + ((p.x + 0.5) * r.span.width) / r.width - 0.5, y: r.span.y0 + ((p.y + 0.5) * r.span.height) / r.height - 0.5 });
-      }
+    // a quarter turn needs the file read to the turned size; half a turn keeps the stored size
+    if (img.reduced && o.rotation !== 180 && opts.readTurned) base = await opts.readTurned();
+    if (base.reduced) {
+      // the reduced copy as a small image of its own (upright, it fills the letterbox as it is),
+      // its points mapped back through its span
+      const r = base.reduced;
+      const px = r.pixels instanceof Uint8Array ? r.pixels : Uint8Array.from(r.pixels, (v) => Math.max(0, Math.min(255, Math.round(v))));
+      small = r;
+      base = { width: r.width, height: r.height, pixels: px };
+      toSrc = (p) => ({ x: r.span.x0 + ((p.x + 0.5) * r.span.width) / r.width - 0.5, y: r.span.y0 + ((p.y + 0.5) * r.span.height) / r.height - 0.5 });
     }
     const { width: uw, height: uh } = uprightSize(geo, base.width, base.height);
     work = { width: uw, height: uh, pixels: uprightPixels(geo, base.pixels!, base.width, base.height) };
@@ -162,7 +166,7 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOpt
   return {
     landmarks,
     // model-input pixels -> source pixels: the letterbox's scale (a reduced read's span included)
-    modelFrame: { points: decoded, features, sourcePxPerInputPx: box.span.width / box.resizedW / (work === img || !img.reduced || opts.readFull ? 1 : img.reduced.width / img.reduced.span.width) },
+    modelFrame: { points: decoded, features, sourcePxPerInputPx: (box.span.width / box.resizedW) * (small ? small.span.width / small.width : 1) },
     timingsMs: { preprocess: t1 - t0, inference: t2 - t1, decode: t3 - t2 },
   };
 }

@@ -21,3 +21,18 @@ export function letterboxedSize(card: ModelCard, w: number, h: number): { width:
   const box = new Letterbox(w, h, card.input.width, card.input.height);
   return { width: box.resizedW, height: box.resizedH };
 }
+
+/** The same file read for a film stored turned by a quarter: reduced (where the card allows) to
+ *  the size whose quarter turn fills the letterbox, so that turning it upright needs no resampling. */
+export function readForModelTurned(filePath: string, card: ModelCard, opts: ImportOptions = {}): Promise<ModelReadyImage> {
+  if (!card.input.reduced_decode?.length) return importImage(filePath, opts);
+  return importImageReduced(
+    filePath,
+    (w, h, kind) => {
+      if (!card.input.reduced_decode?.includes(kind)) return undefined;
+      const upright = letterboxedSize(card, h, w);
+      return { width: upright.height, height: upright.width };
+    },
+    opts,
+  );
+}

@@ -48,7 +48,7 @@ export interface TraceOptions {
   spacing?: Spacing;
   /** the user's word on how the film is stored: the orientation check is then not asked */
   orientation?: Orientation;
-  readFull?: DetectOptions['readFull'];
+  readTurned?: DetectOptions['readTurned'];
 }
 
 /** Runs the orientation check on an image as stored. */
@@ -80,7 +80,7 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
     if (o.rotation || o.mirrored || o.inverted) warnings.push({ code: 'reoriented', message: `straightened for tracing: ${orientation.description}` });
   }
   const t1 = performance.now();
-  const det = await detect(model, img, { spacing: opts.spacing, orientation, readFull: opts.readFull });
+  const det = await detect(model, img, { spacing: opts.spacing, orientation, readTurned: opts.readTurned });
   const t2 = performance.now();
   const meanConfidence = det.landmarks.reduce((s, l) => s + l.confidence, 0) / det.landmarks.length;
   const shapeD2 = model.card.landmark_set === 'isbi2015-19' && det.modelFrame.points.length === 19 ? isbiShapeModel().fit(det.modelFrame.points).d2 : undefined;

@@ -22,10 +22,6 @@ export interface PointFeatures {
   shape: number;
   /** the same over the spread true tracings have there */
   shapeZ: number;
-  /** share of the heatmap's softmax mass further than TAIL_RADIUS cells from the peak */
-  tail: number;
-  /** the highest logit further than RIVAL_RADIUS cells from the peak, less the peak's (0: a rival as strong) */
-  rival: number;
 }
 
 /** Heatmap cells each side of the peak over which the spread is measured: wider than any true
@@ -57,42 +53,8 @@ export function pointFeatures(card: ModelCard, out: ModelOutput, points: Decoded
       }
       members = Math.sqrt(s / out.memberPeaks.length);
     }
-    const { tail, rival } = tailAndRival(out, c, h, w, cx, cy);
-    return { spread, members, shape: shape?.residualPx[c] ?? 0, shapeZ: shape?.residualZ[c] ?? 0, tail, rival };
+    return { spread, members, shape: shape?.residualPx[c] ?? 0, shapeZ: shape?.residualZ[c] ?? 0 };
   });
-}
-
-const TAIL_RADIUS = 3;
-const RIVAL_RADIUS = 6;
-
-function tailAndRival(out: ModelOutput, c: number, h: number, w: number, cx: number, cy: number): { tail: number; rival: number } {
-  const base = c * h * w;
-  const logits = out.heatmaps;
-  let top = -Infinity;
-  let rivalTop = -Infinity;
-  let total = 0;
-  const given = out.reductions;
-  if (given) top = logits[base + given.peakIndex[c]];
-  else for (let i = 0; i < h * w; i++) top = Math.max(top, logits[base + i]);
-  const r2 = RIVAL_RADIUS * RIVAL_RADIUS;
-  for (let y = 0; y < h; y++) {
-    const dy2 = (y - cy) * (y - cy);
-    const row = base + y * w;
-    for (let x = 0; x < w; x++) {
-      const v = logits[row + x];
-      if (!given) total += Math.exp(v - top);
-      if (v > rivalTop && dy2 + (x - cx) * (x - cx) > r2) rivalTop = v;
-    }
-  }
-  if (given) total = Math.exp(given.logMass[c] - top);
-  let near = 0;
-  const t2 = TAIL_RADIUS * TAIL_RADIUS;
-  for (let y = Math.max(0, Math.ceil(cy - TAIL_RADIUS)); y <= Math.min(h - 1, Math.floor(cy + TAIL_RADIUS)); y++) {
-    for (let x = Math.max(0, Math.ceil(cx - TAIL_RADIUS)); x <= Math.min(w - 1, Math.floor(cx + TAIL_RADIUS)); x++) {
-      if ((x - cx) ** 2 + (y - cy) ** 2 <= t2) near += Math.exp(logits[base + y * w + x] - top);
-    }
-  }
-  return { tail: Math.max(0, 1 - near / total), rival: rivalTop - top };
 }
 
 function heatmapSpread(logits: Float32Array, base: number, h: number, w: number, cx: number, cy: number): number {
@@ -136,8 +98,6 @@ export function featureVectors(features: PointFeatures[]): Record<FeatureName, n
     log_spread: logSpread[i],
     log_members: logMembers[i],
     log_shape: Math.log(f.shape + 0.5),
-    tail: f.tail,
-    rival: f.rival,
     image_log_spread: imageSpread,
     image_log_members: imageMembers,
   }));

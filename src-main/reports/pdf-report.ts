@@ -182,8 +182,15 @@ function tracing(w: Writer, data: ReportData, image: EncodedImage): void {
 }
 
 function flagLines(data: ReportData): { text: string; colour: string }[] {
-  if (data.flags.length === 0) return [{ text: "None: every landmark is the model's, with a confidence of at least 0.3.", colour: COLOUR.text }];
-  return data.flags.map((f) => ({ text: f.message, colour: f.kind === 'low_confidence' ? COLOUR.high : COLOUR.text }));
+  const set = data.landmarkSet;
+  const reviewed = set.reviewedAt
+    ? { text: `Tracing reviewed by the clinician (${set.reviewedAt.slice(0, 10)}).`, colour: COLOUR.text }
+    : { text: 'Tracing NOT marked reviewed by a clinician.', colour: COLOUR.high };
+  const check = set.check && !set.check.isCephalogram ? [{ text: 'The model judged this image not to be a lateral cephalogram; traced anyway at the user\'s request.', colour: COLOUR.high }] : [];
+  const turned = set.check && set.check.orientation !== 'upright, profile facing right' ? [{ text: `Image straightened for tracing: ${set.check.orientation}.`, colour: COLOUR.text }] : [];
+  const none = set.check ? 'No landmark flagged by the model; none moved or placed by hand.' : "None: every landmark is the model's, with a confidence of at least 0.3.";
+  const flags = data.flags.length === 0 ? [{ text: none, colour: COLOUR.text }] : data.flags.map((f) => ({ text: f.message, colour: f.kind === 'low_confidence' || f.kind === 'flagged' ? COLOUR.high : COLOUR.text }));
+  return [reviewed, ...check, ...turned, ...flags];
 }
 
 const FLAG_SIZE = 8;
@@ -199,7 +206,7 @@ function reviewFlags(w: Writer, data: ReportData, x: number, width: number): voi
   w.y += w.text('Landmarks to review', x, width, { font: 'Helvetica-Bold', size: 9 }) + 3;
   for (const l of flagLines(data)) {
     w.ensure(11);
-    if (data.flags.length > 0) w.text('•', x + 2, BULLET_INDENT, { size: FLAG_SIZE, colour: l.colour });
+    w.text('•', x + 2, BULLET_INDENT, { size: FLAG_SIZE, colour: l.colour });
     w.y += w.text(l.text, x + BULLET_INDENT, width - BULLET_INDENT, { size: FLAG_SIZE, colour: l.colour }) + 1.5;
   }
   w.y += 6;

@@ -52,6 +52,12 @@ export function requireLandmarks(c: CaseDetail): LandmarkState {
       reason: 'no_landmarks',
     });
   }
+  if (state.set.check && !state.set.check.isCephalogram && !c.image.traceAnyway) {
+    throw new AppError('bad_request', `image ${c.image.id} does not look like a lateral cephalogram: no report is made from it unless it is traced anyway`, {
+      imageId: c.image.id,
+      reason: 'not_cephalogram',
+    });
+  }
   return state;
 }
 
@@ -64,7 +70,12 @@ export function buildReportData(input: ReportDataInput): ReportData {
   const modelById = new Map(state.modelPoints.map((p) => [p.landmarkId, p]));
   const landmarks: LandmarkEntry[] = state.points.map((p) => {
     const def = landmarkById(p.landmarkId);
-    const lowConfidence = p.source === 'model' && p.confidence !== null && p.confidence < LOW_CONFIDENCE;
+    const m = p.source === 'model' ? modelById.get(p.landmarkId) : undefined;
+    const uncertaintyPx = m?.uncertaintyPx ?? null;
+    const flagged = !!m?.flagged;
+    const accepted = flagged && state.accepted.has(p.landmarkId);
+    // a tracing made before the model stated uncertainty is judged by its confidence
+    const lowConfidence = uncertaintyPx === null ? p.source === 'model' && p.confidence !== null && p.confidence < LOW_CONFIDENCE : flagged && !accepted;
     return {
       id: p.landmarkId,
       abbreviation: def?.abbr ?? p.landmarkId,
@@ -77,6 +88,10 @@ export function buildReportData(input: ReportDataInput): ReportData {
       source: p.source,
       edit: p.source === 'model' ? 'none' : modelById.has(p.landmarkId) ? 'moved' : 'placed',
       lowConfidence,
+      uncertaintyPx,
+      uncertaintyMm: uncertaintyPx !== null && calibration.mmPerPixel !== null ? uncertaintyPx * calibration.mmPerPixel : null,
+      flagged,
+      accepted,
     };
   });
 
@@ -107,7 +122,20 @@ export function buildReportData(input: ReportDataInput): ReportData {
       },
     },
     model: input.model ? { name: input.model.name, version: input.model.version } : null,
-    landmarkSet: { id: state.set.id, createdAt: state.set.createdAt, edited },
+    landmarkSet: {
+      id: state.set.id,
+      createdAt: state.set.createdAt,
+      edited,
+      reviewedAt: state.set.reviewedAt,
+      check: state.set.check
+        ? {
+            isCephalogram: state.set.check.isCephalogram,
+            traceAnyway: c.image.traceAnyway,
+            orientation: state.set.check.orientation.description,
+            warnings: state.set.check.warnings.map((w) => w.message),
+          }
+        : null,
+    },
     calibration,
     landmarks,
     analyses,
@@ -146,7 +174,14 @@ function flagsFor(
   const flags: FlagEntry[] = [];
   for (const l of landmarks) {
     const base = { landmarkId: l.id, abbreviation: abbreviation(l.id) };
-    if (l.lowConfidence && l.confidence !== null) {
+    const radius = l.uncertaintyMm !== null ? `± ${l.uncertaintyMm.toFixed(1)} mm` : l.uncertaintyPx !== null ? `± ${l.uncertaintyPx.toFixed(0)} px` : '';
+    if (l.flagged && l.source === 'model') {
+      flags.push(
+        l.accepted
+          ? { ...base, kind: 'flag_accepted', message: `${l.abbreviation}: flagged by the model (${radius} at 90 %), looked at and accepted` }
+          : { ...base, kind: 'flagged', message: `${l.abbreviation}: flagged by the model (${radius} at 90 %): not reviewed, check its position` },
+      );
+    } else if (l.lowConfidence && l.uncertaintyPx === null && l.confidence !== null) {
       flags.push({ ...base, kind: 'low_confidence', message: `${l.abbreviation}: low model confidence ${l.confidence.toFixed(2)} (below ${LOW_CONFIDENCE}): check its position` });
     }
     if (l.edit === 'moved') {

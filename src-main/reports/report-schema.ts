@@ -68,7 +68,15 @@ export const LandmarkEntrySchema = z.strictObject({
   source: z.enum(['model', 'hand']),
   /** 'placed': placed by hand (the model gave no point); 'moved': the model's point was moved by hand */
   edit: z.enum(['none', 'moved', 'placed']),
+  /** to be looked at: flagged by the model and not reviewed (or, for a tracing made before the
+   *  model stated uncertainty, a low confidence) */
   lowConfidence: z.boolean(),
+  /** the model's 90 % radius for the point (null: by hand, or not stated) */
+  uncertaintyPx: finite.nullable(),
+  uncertaintyMm: finite.nullable(),
+  /** flagged by the model for review, and whether a clinician accepted it */
+  flagged: z.boolean(),
+  accepted: z.boolean(),
 });
 
 export const NormEntrySchema = z.strictObject({ mean: finite, sd: finite.positive(), source: z.string() });
@@ -98,7 +106,7 @@ export const AnalysisEntrySchema = z.strictObject({
 });
 
 export const FlagEntrySchema = z.strictObject({
-  kind: z.enum(['low_confidence', 'hand_moved', 'hand_placed']),
+  kind: z.enum(['low_confidence', 'flagged', 'flag_accepted', 'hand_moved', 'hand_placed']),
   landmarkId: z.string(),
   abbreviation: z.string(),
   message: z.string(),
@@ -116,6 +124,12 @@ export const ReportSchema = z.strictObject({
     createdAt: z.string(),
     /** false: the points are exactly the model's output */
     edited: z.boolean(),
+    /** when a clinician marked the tracing reviewed; null: not reviewed */
+    reviewedAt: z.string().nullable(),
+    /** what the model's checks said of the image (null: traced by hand or before the checks) */
+    check: z
+      .strictObject({ isCephalogram: z.boolean(), traceAnyway: z.boolean(), orientation: z.string(), warnings: z.array(z.string()) })
+      .nullable(),
   }),
   calibration: CalibrationSchema,
   landmarks: z.array(LandmarkEntrySchema),

@@ -4,14 +4,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { detect } from '../inference/detector.js';
-import { readForModel, reducedSize } from '../inference/read-for-model.js';
+import { trace } from '../inference/trace.js';
+import { readForModel, readForModelTurned, reducedSize } from '../inference/read-for-model.js';
 import { constantInput, describeProvider, loadModel, type LoadedModel } from '../inference/model.js';
 import { projectRoot, sharedDataDir } from '../util/paths.js';
 import { runBatchPipeline } from './batch-pipeline.js';
 import { startDetectPool } from './detect-pool.js';
 import { createCaseStore, type CaseStore } from '../db/store.js';
-import { imageRecord, modelPoints } from './import-service.js';
+import { imageRecord, modelPoints, spacingOf } from './import-service.js';
 import sharp from 'sharp';
 import { readJpegFrameHeader } from '../imaging/codecs/jpeg-markers.js';
 import { readHead } from '../imaging/read-file.js';
@@ -41,7 +41,17 @@ export interface BenchOptions {
 }
 
 async function timeFile(model: LoadedModel, file: string, runs: number, store: CaseStore) {
-  const stages: Record<string, number[]> = { decode: [], preprocess: [], inference: [], decoding: [], database: [], end_to_end: [], bare_inference: [] };
+  const stages: Record<string, number[]> = {
+    decode: [],
+    orientation_check: [],
+    preprocess: [],
+    inference: [],
+    decoding: [],
+    shape_and_uncertainty: [],
+    database: [],
+    end_to_end: [],
+    bare_inference: [],
+  };
   const constant = constantInput(model.card);
   const floor = await jpegDecoderOnly(file, model);
   if (floor) stages.decoder_only = [];
@@ -50,12 +60,13 @@ async function timeFile(model: LoadedModel, file: string, runs: number, store: C
     const t0 = performance.now();
     const img = await readForModel(file, model.card);
     const t1 = performance.now();
-    // the app's own detection path; it times its preprocess / inference / decoding stages itself
-    const det = await detect(model, img);
+    // the app's own path, checks included; it times its stages itself
+    const t = await trace(model, img, { spacing: spacingOf(img), readTurned: () => readForModelTurned(file, model.card) });
+    const det = t.detection;
     const t2 = performance.now();
     // what a detection writes: a new landmark set in one transaction (the image row exists after the first run)
     if (imageId === null) imageId = store.importImageRecord(imageRecord(img, file)).image.id;
-    store.saveModelLandmarks(imageId, model.card.name, model.card.version, modelPoints(det.landmarks));
+    store.saveModelLandmarks(imageId, model.card.name, model.card.version, modelPoints(t.landmarks), t.check);
     const t3 = performance.now();
     // bare inference timed in the same loop: this VM's speed drifts by up to 2x over minutes,
     // so a baseline measured at another time would make the overhead meaningless
@@ -69,6 +80,8 @@ async function timeFile(model: LoadedModel, file: string, runs: number, store: C
     stages.preprocess.push(det.timingsMs.preprocess);
     stages.inference.push(det.timingsMs.inference);
     stages.decoding.push(det.timingsMs.decode);
+    stages.orientation_check.push(t.timingsMs.orientation);
+    stages.shape_and_uncertainty.push(t.timingsMs.check);
     stages.database.push(t3 - t2);
     stages.end_to_end.push(t3 - t0);
     stages.bare_inference.push(t4 - t3);

@@ -5,9 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toAppError } from '../../src-shared/errors.js';
 import { trace } from '../inference/trace.js';
-import { importImage } from '../imaging/import.js';
 import { constantInput, loadModel, type ProviderName } from '../inference/model.js';
-import { readForModel } from '../inference/read-for-model.js';
+import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
 import type { WorkerReply, WorkerRequest } from './detect-pool.js';
 
 const { cardPath, provider, threads } = workerData as { cardPath: string; provider: ProviderName; threads: number };
@@ -28,7 +27,7 @@ try {
       }
       const img = await readForModel(msg.path, model.card);
       const spacing = img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
-      const t = await trace(model, img, { spacing, orientation: msg.orientation, readFull: () => importImage(msg.path) });
+      const t = await trace(model, img, { spacing, orientation: msg.orientation, readTurned: () => readForModelTurned(msg.path, model.card) });
       const { pixels: _pixels, reduced: _reduced, ...image } = img;
       post({ id: msg.id, ok: true, kind: 'detect', image, landmarks: t.landmarks, check: t.check });
     } catch (e) {

@@ -6,7 +6,7 @@ import { summarise, summarisePerLandmark, radialErrorMm, type LandmarkSummary, t
 import type { ReducedDecode } from '../../src-shared/model-card.js';
 import { importImage } from '../imaging/import.js';
 import type { ModelReadyImage } from '../imaging/types.js';
-import { readForModel } from '../inference/read-for-model.js';
+import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
 import type { LoadedModel } from '../inference/model.js';
 import { geometryClass, storedPixels, toStored, type Orientation } from '../inference/orientation.js';
 import { trace } from '../inference/trace.js';
@@ -118,7 +118,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
     }
     reads[img.reduced ? 'reduced' : 'full']++;
     if (img.reduced) reads.by_read[img.reduced.read] = (reads.by_read[img.reduced.read] ?? 0) + 1;
-    const t = await trace(model, img, { spacing: { rowMm: ds.mmPerPixel, colMm: ds.mmPerPixel }, readFull: () => importImage(file) });
+    const t = await trace(model, img, { spacing: { rowMm: ds.mmPerPixel, colMm: ds.mmPerPixel }, readTurned: () => readForModelTurned(file, model.card) });
     const det = t.detection;
     const row = t.landmarks.map((p, k) => radialErrorMm(p, ref[k], ds.mmPerPixel));
     errors.push(row);

@@ -7,7 +7,7 @@ import type { DecodedImageMeta } from '../imaging/types.js';
 import type { DetectedLandmark, Spacing } from '../inference/detector.js';
 import { trace, type CheckedLandmark } from '../inference/trace.js';
 import type { LoadedModel } from '../inference/model.js';
-import { readForModel } from '../inference/read-for-model.js';
+import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
 import type { ImageLibrary } from './image-library.js';
 
 // the database's vocabulary; magnification-corrected imager spacing is still imager spacing
@@ -60,7 +60,7 @@ export async function importFile(
     const r = deps.store.importImageRecord(record);
     return { imageId: r.image.id, duplicate: !r.created };
   }
-  const t = await trace(model, img, { spacing: spacingOf(img), readFull: () => importImage(file) });
+  const t = await trace(model, img, { spacing: spacingOf(img), readTurned: () => readForModelTurned(file, model.card) });
   const r = deps.store.importWithLandmarks({ image: record, model: model.card.name, version: model.card.version, points: modelPoints(t.landmarks), check: t.check });
   return { imageId: r.image.id, duplicate: !r.created };
 }

@@ -18,6 +18,14 @@ interface Props {
 const ACCEPT = '.dcm,.dicom,.jpg,.jpeg,.png,.tif,.tiff,.bmp,application/dicom,image/*';
 const SEARCH_DELAY_MS = 250;
 
+const REVIEW_LABEL: Record<CaseSummary['reviewState'], (n: number) => string> = {
+  not_traced: () => 'no landmarks',
+  refused: () => 'not a cephalogram',
+  to_review: (n) => `${n} point${n === 1 ? '' : 's'} to review`,
+  not_reviewed: () => 'not reviewed',
+  reviewed: () => 'reviewed ✓',
+};
+
 function caseTitle(c: CaseSummary): string {
   return c.patientName || c.fileName;
 }
@@ -110,9 +118,9 @@ export function CaseList({ cases, selectedId, onSearch, onOpen, onImport, progre
             <li key={c.imageId}>
               <button type="button" className={c.imageId === selectedId ? 'case selected' : 'case'} data-image-id={c.imageId} onClick={() => onOpen(c.imageId)}>
                 <span className="case-title">{caseTitle(c)}</span>
-                <span className="case-meta">
-                  {[c.patientId, c.studyDate, `${c.width}×${c.height}`].filter(Boolean).join(' · ')}
-                  {c.hasLandmarks ? '' : ' · no landmarks'}
+                <span className="case-meta">{[c.patientId, c.studyDate, `${c.width}×${c.height}`].filter(Boolean).join(' · ')}</span>
+                <span className={`review-state ${c.reviewState}`} data-review-state={c.reviewState}>
+                  {REVIEW_LABEL[c.reviewState](c.toReview)}
                 </span>
               </button>
             </li>

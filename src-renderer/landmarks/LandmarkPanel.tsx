@@ -1,8 +1,7 @@
-// The landmarks of the open case: confidence and review flags, reset to the model's position, and the manual landmarks (the model does not predict them) to place by hand.
-import { useState } from 'react';
+// The landmarks of the open case: each point's stated uncertainty (± mm) and review flag, accept, reset to the model's position, and the manual landmarks (the model does not predict them) to place by hand.
 import type { ApiClient, LandmarkSet } from '../../src-shared/api/contract.js';
 import { ISBI_LANDMARKS, MANUAL_LANDMARKS, landmarkById } from '../../src-shared/landmarks.js';
-import { BAND_COLOUR, LOW_CONFIDENCE, confidenceBand, needsReview } from '../viewer/landmarkStyle.js';
+import { BAND_COLOUR, BAND_LEGEND, confidenceBand, needsReview, uncertaintyText } from '../viewer/landmarkStyle.js';
 import { EditHistory } from './EditHistory.js';
 
 interface Props {
@@ -12,40 +11,24 @@ interface Props {
   placing: string | null;
   /** landmarks the selected analysis still needs */
   wanted: readonly string[];
+  /** the image's spacing, for the radii in mm; undefined: shown in pixels */
+  mmPerPixel: number | undefined;
   onReset(landmarkId: string): void;
   onDelete(landmarkId: string): void;
   onStartPlacing(landmarkId: string | null): void;
   onDetect(): void;
   onRestore(editId: number | null): void;
-  facingLeft: boolean;
-  /** the profile's direction: the model sees the image mirrored when it faces the other way;
-   *  settles once the change is saved or refused (facingLeft then says which) */
-  onFacingLeft(facingLeft: boolean): Promise<void>;
+  /** keep a flagged point where it is */
+  onAccept(landmarkId: string): void;
+  /** centre the viewer on a landmark */
+  onFocus(landmarkId: string): void;
 }
 
-export function LandmarkPanel({ api, set, busy, placing, wanted, onReset, onDelete, onStartPlacing, onDetect, onRestore, facingLeft, onFacingLeft }: Props) {
-  // the choice is shown at once; the case's own orientation takes over when the server has answered
-  const [pending, setPending] = useState<boolean | null>(null);
-  const facing = (
-    <label className="facing small" title="Cephalograms are taken facing right or left; the model is run on the image turned to the side it was trained on">
-      <input
-        type="checkbox"
-        checked={pending ?? facingLeft}
-        disabled={busy}
-        onChange={(e) => {
-          const left = e.currentTarget.checked;
-          setPending(left);
-          void onFacingLeft(left).finally(() => setPending(null));
-        }}
-      />{' '}
-      Profile faces left
-    </label>
-  );
+export function LandmarkPanel({ api, set, busy, placing, wanted, mmPerPixel, onReset, onDelete, onStartPlacing, onDetect, onRestore, onAccept, onFocus }: Props) {
   if (!set) {
     return (
       <section className="panel" aria-label="Landmarks">
         <h2>Landmarks</h2>
-        {facing}
         <p className="muted">No landmarks for this image yet.</p>
         <button type="button" onClick={onDetect} disabled={busy}>
           Detect landmarks
@@ -54,7 +37,7 @@ export function LandmarkPanel({ api, set, busy, placing, wanted, onReset, onDele
     );
   }
   const byId = new Map(set.points.map((p) => [p.landmarkId, p]));
-  const flagged = set.points.filter((p) => needsReview(p.confidence, p.source));
+  const flagged = set.points.filter((p) => needsReview(p));
   const modelIds = new Set(ISBI_LANDMARKS.map((l) => l.id));
   const others = set.points.filter((p) => !modelIds.has(p.landmarkId) && !MANUAL_LANDMARKS.some((m) => m.id === p.landmarkId));
 
@@ -63,28 +46,68 @@ export function LandmarkPanel({ api, set, busy, placing, wanted, onReset, onDele
       <h2>
         Landmarks <span className="muted small">{set.modelName} {set.modelVersion}</span>
       </h2>
-      {facing}
       {flagged.length > 0 && (
         <p className="review-note" role="note">
-          {flagged.length} landmark{flagged.length > 1 ? 's' : ''} below {Math.round(LOW_CONFIDENCE * 100)}% confidence: check {flagged.length > 1 ? 'them' : 'it'} before trusting the analysis.
+          {flagged.length} landmark{flagged.length > 1 ? 's' : ''} flagged: likely more than 3 mm off. Check {flagged.length > 1 ? 'them' : 'it'} before trusting the analysis.
         </p>
       )}
+      <p className="legend small" aria-label="Colour legend">
+        {(Object.keys(BAND_LEGEND) as (keyof typeof BAND_LEGEND)[]).map((b) => (
+          <span key={b} className="legend-item">
+            <span className="dot" style={{ background: BAND_COLOUR[b] }} /> {BAND_LEGEND[b]}
+          </span>
+        ))}
+      </p>
       <table className="landmarks">
         <tbody>
           {[...ISBI_LANDMARKS.filter((l) => byId.has(l.id)), ...others.map((p) => landmarkById(p.landmarkId) ?? { id: p.landmarkId, abbr: p.landmarkId, name: p.landmarkId })].map((l) => {
             const p = byId.get(l.id);
             if (!p) return null;
-            const band = confidenceBand(p.confidence, p.source);
+            const band = confidenceBand(p, mmPerPixel);
+            const review = needsReview(p);
             return (
-              <tr key={l.id} data-landmark-id={l.id} className={needsReview(p.confidence, p.source) ? 'review' : ''}>
+              <tr key={l.id} data-landmark-id={l.id} data-band={band} className={review ? 'review' : ''} onClick={() => onFocus(l.id)} title={`${l.name}: click to centre it`}>
                 <td>
                   <span className="dot" style={{ background: BAND_COLOUR[band] }} />
                   <abbr title={l.name}>{l.abbr}</abbr>
                 </td>
-                <td className="num">{p.confidence === null ? 'hand' : `${Math.round(p.confidence * 100)}%`}</td>
-                <td>{needsReview(p.confidence, p.source) ? <span className="flag">review</span> : p.source === 'hand' ? <span className="muted small">moved</span> : null}</td>
+                <td className="num uncertainty" title="the true point lies within this radius with 90 % probability">
+                  {uncertaintyText(p, mmPerPixel)}
+                </td>
                 <td>
-                  <button type="button" className="small" onClick={() => onReset(l.id)} disabled={busy} title="Back to the model's position">
+                  {review ? (
+                    <span className="flag">review</span>
+                  ) : p.source === 'hand' ? (
+                    <span className="muted small">moved</span>
+                  ) : p.flagged && p.accepted ? (
+                    <span className="muted small">accepted</span>
+                  ) : null}
+                </td>
+                <td>
+                  {review && (
+                    <button
+                      type="button"
+                      className="small"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onAccept(l.id);
+                      }}
+                      disabled={busy}
+                      title="Looked at: keep it where it is (A)"
+                    >
+                      Accept
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      onReset(l.id);
+                    }}
+                    disabled={busy}
+                    title="Back to the model's position"
+                  >
                     Reset
                   </button>
                 </td>

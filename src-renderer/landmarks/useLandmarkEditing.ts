@@ -18,6 +18,9 @@ export interface LandmarkEditing {
   /** back to the state after that edit (null: the model's output) */
   restore(editId: number | null): void;
   detect(): void;
+  /** a flagged point looked at and kept */
+  accept(landmarkId: string): void;
+  setReviewed(reviewed: boolean): void;
 }
 
 export function useLandmarkEditing(
@@ -76,6 +79,8 @@ export function useLandmarkEditing(
       detect: () => {
         if (imageId !== null) enqueue(() => api['landmarks.detect']({ imageId }));
       },
+      accept: (landmarkId) => onSet((s) => api['landmarks.accept']({ setId: s, landmarkId }))(),
+      setReviewed: (reviewed) => onSet((s) => api['landmarks.setReviewed']({ setId: s, reviewed }))(),
     };
   }, [api, setId, imageId, pending, enqueue]);
 }

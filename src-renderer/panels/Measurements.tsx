@@ -12,6 +12,10 @@ interface Props {
   onAnalysisChange(id: string): void;
   mmPerPixel: number | undefined;
   hasImage: boolean;
+  /** flagged landmarks not yet reviewed: the measures computed from them are marked */
+  unreviewed: ReadonlySet<string>;
+  /** why there are no measurements, where the image was refused */
+  withheld?: string | null;
 }
 
 const UNIT_SUFFIX: Record<Unit, string> = { deg: '°', mm: ' mm', ratio: '', percent: '%' };
@@ -24,8 +28,9 @@ function abbrs(ids: readonly string[]): string {
   return ids.map((id) => landmarkById(id)?.abbr ?? id).join(', ');
 }
 
-function Row({ m }: { m: MeasureEvaluation }) {
+function Row({ m, unreviewed }: { m: MeasureEvaluation; unreviewed: ReadonlySet<string> }) {
   const r = m.result;
+  const doubtful = m.needs.filter((id) => unreviewed.has(id));
   if (r.status !== 'ok') {
     const why = r.status === 'missing' ? `needs ${abbrs(r.missing)}` : r.status === 'uncalibrated' ? 'uncalibrated' : `cannot compute: ${r.reason}`;
     return (
@@ -39,8 +44,16 @@ function Row({ m }: { m: MeasureEvaluation }) {
   }
   const out = r.flag === 'high' || r.flag === 'low';
   return (
-    <tr data-measure-id={m.id} data-status="ok" data-flag={r.flag ?? ''} className={out ? 'out-of-range' : ''}>
-      <td>{m.name}</td>
+    <tr data-measure-id={m.id} data-status="ok" data-flag={r.flag ?? ''} data-unreviewed={doubtful.length ? abbrs(doubtful) : undefined} className={[out ? 'out-of-range' : '', doubtful.length ? 'unreviewed' : ''].join(' ').trim()}>
+      <td>
+        {m.name}
+        {doubtful.length > 0 && (
+          <span className="unreviewed-mark" title={`depends on ${abbrs(doubtful)}: flagged and not yet reviewed`}>
+            {' '}
+            ⚑
+          </span>
+        )}
+      </td>
       <td className="num value" data-value={r.value}>
         {fmt(r.value, m.unit)}
         {r.flag === 'high' ? ' ↑' : r.flag === 'low' ? ' ↓' : ''}
@@ -53,7 +66,7 @@ function Row({ m }: { m: MeasureEvaluation }) {
   );
 }
 
-export function Measurements({ analysisId, onAnalysisChange, mmPerPixel, hasImage }: Props) {
+export function Measurements({ analysisId, onAnalysisChange, mmPerPixel, hasImage, unreviewed, withheld }: Props) {
   const tracing = useSyncExternalStore(liveTracing.subscribe, liveTracing.get);
   const evaluation = useMemo<AnalysisEvaluation | Error>(() => {
     try {
@@ -78,6 +91,10 @@ export function Measurements({ analysisId, onAnalysisChange, mmPerPixel, hasImag
       </select>
       {!hasImage ? (
         <p className="muted">Open a case to see its measurements.</p>
+      ) : withheld ? (
+        <p className="withheld" role="note" data-testid="measurements-withheld">
+          {withheld}
+        </p>
       ) : evaluation instanceof Error ? (
         <p className="error" role="alert">
           {evaluation.message}
@@ -85,6 +102,7 @@ export function Measurements({ analysisId, onAnalysisChange, mmPerPixel, hasImag
       ) : (
         <>
           {evaluation.missing.length > 0 && <p className="muted small">Still to place: {abbrs(evaluation.missing)}</p>}
+          {evaluation.measures.some((m) => m.needs.some((id) => unreviewed.has(id))) && <p className="muted small">⚑ computed from a flagged landmark not yet reviewed</p>}
           {mmPerPixel === undefined && <p className="muted small">Not calibrated: linear measures read “uncalibrated” until a ruler is set.</p>}
           <table className="measures" data-analysis={evaluation.analysisId}>
             <thead>
@@ -97,7 +115,7 @@ export function Measurements({ analysisId, onAnalysisChange, mmPerPixel, hasImag
             </thead>
             <tbody>
               {evaluation.measures.map((m) => (
-                <Row key={m.id} m={m} />
+                <Row key={m.id} m={m} unreviewed={unreviewed} />
               ))}
             </tbody>
           </table>

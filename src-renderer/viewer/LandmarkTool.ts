@@ -7,7 +7,7 @@ import { getEnabledElement, type Types } from '@cornerstonejs/core';
 import { AnnotationTool, annotation as csAnnotation, cursors, drawing, state as csToolsState, Enums as ToolEnums, utilities as toolUtils, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { landmarkById } from '../../src-shared/landmarks.js';
 import { worldToImage, type ImagePoint } from './coords.js';
-import { BAND_COLOUR, confidenceBand, needsReview } from './landmarkStyle.js';
+import { BAND_COLOUR, type ConfidenceBand } from './landmarkStyle.js';
 
 export const LANDMARK_TOOL_NAME = 'MedsapiensLandmark';
 
@@ -16,6 +16,8 @@ export interface LandmarkData {
   landmarkId: string;
   confidence: number | null;
   source: 'model' | 'hand';
+  /** how it is drawn (landmarkStyle.ts), set from the server's point */
+  band?: ConfidenceBand;
   /** image-pixel position derived from the handle on the last render */
   imagePoint?: ImagePoint;
   [key: string]: unknown;
@@ -201,16 +203,16 @@ export class LandmarkTool extends AnnotationTool {
         if (wasInvalidated) triggerAnnotationModified(a, element, ToolEnums.ChangeTypes.HandlesUpdated);
       }
       const canvas = viewport.worldToCanvas(world);
-      const band = confidenceBand(data.confidence, data.source);
+      const band: ConfidenceBand = data.source === 'hand' ? 'hand' : (data.band ?? 'sure');
       const colour = BAND_COLOUR[band];
       const uid = a.annotationUID ?? data.landmarkId;
       const r = this.config.handleRadius;
       drawCircle(svgDrawingHelper, uid, 'handle', canvas, r, { color: colour, width: a.highlighted ? 3 : 2, fill: colour, fillOpacity: 0.25 }, `landmark:${data.landmarkId}`);
-      if (needsReview(data.confidence, data.source)) {
+      if (band === 'review') {
         drawCircle(svgDrawingHelper, uid, 'review', canvas, r + 5, { color: colour, width: 1.5, lineDash: '3,3' }, `review:${data.landmarkId}`);
       }
       const abbr = landmarkById(data.landmarkId)?.abbr ?? data.landmarkId;
-      const label = needsReview(data.confidence, data.source) ? `${abbr} ?` : abbr;
+      const label = band === 'review' ? `${abbr} ?` : abbr;
       drawTextBox(svgDrawingHelper, uid, 'label', [label], [canvas[0] + r + 2, canvas[1] - 10], { color: colour, fontSize: '13px', padding: 0, background: 'rgba(0,0,0,0.55)' });
       drawn = true;
     }

@@ -12,6 +12,8 @@ import { ViewerController, type ViewerCallbacks, type ViewerMode } from './Viewe
 interface Props extends ViewerCallbacks {
   transport: Transport;
   detail: CaseDetail | null;
+  /** centre and zoom on this image point (review mode), a new object each time */
+  focus?: { point: ImagePoint; zoom: number } | null;
   mode: ViewerMode;
   onModeChange(mode: ViewerMode): void;
   canUndo: boolean;
@@ -33,7 +35,7 @@ const MODES: { kind: 'adjust' | 'pan' | 'zoom'; label: string; title: string }[]
   { kind: 'zoom', label: 'Zoom', title: 'Drag to zoom' },
 ];
 
-export function Viewer({ transport, detail, mode, onModeChange, canUndo, canRedo, onUndo, onRedo, ...callbacks }: Props) {
+export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, canRedo, onUndo, onRedo, ...callbacks }: Props) {
   const element = useRef<HTMLDivElement>(null);
   const [ctrl, setCtrl] = useState<ViewerController | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -86,9 +88,14 @@ export function Viewer({ transport, detail, mode, onModeChange, canUndo, canRedo
   }, [ctrl, imageRef]);
 
   const points = detail?.landmarks?.points;
+  const mmPerPixel = cal ? (cal.rowMm + cal.colMm) / 2 : undefined;
   useEffect(() => {
-    if (ctrl) void ctrl.showLandmarks(points ?? []);
-  }, [ctrl, imageRef, points]);
+    if (ctrl) void ctrl.showLandmarks(points ?? [], mmPerPixel);
+  }, [ctrl, imageRef, points, mmPerPixel]);
+
+  useEffect(() => {
+    if (ctrl && focus) void ctrl.focus(focus.point, focus.zoom);
+  }, [ctrl, focus]);
 
   const ruler = detail?.ruler ?? null;
   useEffect(() => {

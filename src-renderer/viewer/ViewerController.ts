@@ -113,10 +113,30 @@ export class ViewerController {
     return this.loading;
   }
 
-  async showLandmarks(points: readonly LandmarkPoint[]): Promise<void> {
+  async showLandmarks(points: readonly LandmarkPoint[], mmPerPixel?: number): Promise<void> {
     await this.loading;
     const vp = this.viewport;
-    if (vp && this.csImageId) showLandmarks(vp, this.csImageId, points);
+    if (vp && this.csImageId) showLandmarks(vp, this.csImageId, points, mmPerPixel);
+  }
+
+  /** Centres the view on an image point, `zoom` times the fitted size (review mode steps
+   *  through flagged points this way). */
+  async focus(p: ImagePoint, zoom: number): Promise<void> {
+    await this.loading;
+    const vp = this.viewport;
+    if (!vp || !this.csImageId) return;
+    vp.resetCamera();
+    const world = imageToWorld(this.csImageId, p);
+    const cam = vp.getCamera();
+    const fp = cam.focalPoint!;
+    const pos = cam.position!;
+    const d = [world[0] - fp[0], world[1] - fp[1], world[2] - fp[2]];
+    vp.setCamera({
+      focalPoint: [world[0], world[1], world[2]],
+      position: [pos[0] + d[0], pos[1] + d[1], pos[2] + d[2]],
+      ...(cam.parallelScale ? { parallelScale: cam.parallelScale / zoom } : {}),
+    });
+    vp.render();
   }
 
   async showRuler(ruler: { p1: ImagePoint; p2: ImagePoint } | null): Promise<void> {

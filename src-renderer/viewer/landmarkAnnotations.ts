@@ -4,9 +4,10 @@ import type { Types } from '@cornerstonejs/core';
 import { annotation as csAnnotation, utilities as toolUtils } from '@cornerstonejs/tools';
 import type { LandmarkPoint } from '../../src-shared/api/contract.js';
 import { imageToWorld } from './coords.js';
+import { confidenceBand } from './landmarkStyle.js';
 import { LANDMARK_TOOL_NAME, LandmarkTool, isLandmarkAnnotation, landmarkAnnotationsOn, type LandmarkAnnotation } from './LandmarkTool.js';
 
-export function showLandmarks(viewport: Types.IStackViewport, csImageId: string, points: readonly LandmarkPoint[]): void {
+export function showLandmarks(viewport: Types.IStackViewport, csImageId: string, points: readonly LandmarkPoint[], mmPerPixel?: number): void {
   const { element } = viewport;
   const existing = new Map<string, LandmarkAnnotation>();
   for (const a of landmarkAnnotationsOn(element)) {
@@ -24,6 +25,7 @@ export function showLandmarks(viewport: Types.IStackViewport, csImageId: string,
       found.data.handles.points[0] = world;
       found.data.confidence = p.confidence;
       found.data.source = p.source;
+      found.data.band = confidenceBand(p, mmPerPixel);
       // set both so the render does not announce this as an edit: it came from the server
       found.data.imagePoint = { x: p.x, y: p.y };
       found.invalidated = false;
@@ -37,6 +39,7 @@ export function showLandmarks(viewport: Types.IStackViewport, csImageId: string,
           landmarkId: p.landmarkId,
           confidence: p.confidence,
           source: p.source,
+          band: confidenceBand(p, mmPerPixel),
           imagePoint: { x: p.x, y: p.y },
         },
       });

@@ -1,27 +1,51 @@
-// How a landmark looks, from its confidence alone, so the overlay, the landmark list and any
-// legend agree. The model's confidence is a heatmap peak score in [0, 1]; hand-placed points
-// have none.
+// How a landmark looks, from its stated uncertainty (the radius that holds the true point with
+// 90 % probability) and its review flag, so the overlay, the landmark list and the legend agree.
+// Points traced before the model stated uncertainty fall back to its heatmap confidence.
+import type { LandmarkPoint } from '../../src-shared/api/contract.js';
 
-/** Below this the model's point must be reviewed by the clinician before it is trusted. */
+/** Legacy sets: below this heatmap confidence a point is to be reviewed. */
 export const LOW_CONFIDENCE = 0.3;
-/** At or above this the point is drawn as confident. */
-export const HIGH_CONFIDENCE = 0.6;
+const HIGH_CONFIDENCE = 0.6;
+/** A point whose 90 % radius is within this is drawn as sure. */
+export const SURE_MM = 2;
 
-export type ConfidenceBand = 'high' | 'medium' | 'low' | 'hand';
+export type ConfidenceBand = 'sure' | 'check' | 'review' | 'hand';
 
-export function confidenceBand(confidence: number | null, source: 'model' | 'hand'): ConfidenceBand {
-  if (source === 'hand' || confidence === null) return 'hand';
-  if (confidence < LOW_CONFIDENCE) return 'low';
-  return confidence < HIGH_CONFIDENCE ? 'medium' : 'high';
+type Styled = Pick<LandmarkPoint, 'confidence' | 'source'> & Partial<Pick<LandmarkPoint, 'uncertaintyPx' | 'flagged' | 'accepted'>>;
+
+export function confidenceBand(p: Styled, mmPerPixel?: number): ConfidenceBand {
+  if (p.source === 'hand') return 'hand';
+  if (p.flagged && !p.accepted) return 'review';
+  if (p.uncertaintyPx !== undefined && p.uncertaintyPx !== null) {
+    if (p.accepted) return 'sure';
+    return mmPerPixel === undefined || p.uncertaintyPx * mmPerPixel <= SURE_MM ? 'sure' : 'check';
+  }
+  if (p.confidence === null) return 'hand';
+  if (p.confidence < LOW_CONFIDENCE) return 'review';
+  return p.confidence < HIGH_CONFIDENCE ? 'check' : 'sure';
 }
 
-export function needsReview(confidence: number | null, source: 'model' | 'hand'): boolean {
-  return confidenceBand(confidence, source) === 'low';
+export function needsReview(p: Styled): boolean {
+  return confidenceBand(p) === 'review';
+}
+
+/** "± 1.4 mm" (or pixels when the image has no spacing), what the list shows for each point. */
+export function uncertaintyText(p: Styled, mmPerPixel?: number): string {
+  if (p.source === 'hand') return 'by hand';
+  if (p.uncertaintyPx === undefined || p.uncertaintyPx === null) return p.confidence === null ? '—' : `${Math.round(p.confidence * 100)}%`;
+  return mmPerPixel !== undefined ? `± ${(p.uncertaintyPx * mmPerPixel).toFixed(1)} mm` : `± ${Math.round(p.uncertaintyPx)} px`;
 }
 
 export const BAND_COLOUR: Record<ConfidenceBand, string> = {
-  high: 'rgb(64, 220, 96)',
-  medium: 'rgb(255, 200, 40)',
-  low: 'rgb(255, 70, 70)',
+  sure: 'rgb(64, 220, 96)',
+  check: 'rgb(255, 200, 40)',
+  review: 'rgb(255, 70, 70)',
   hand: 'rgb(80, 200, 255)',
+};
+
+export const BAND_LEGEND: Record<ConfidenceBand, string> = {
+  sure: `within ${SURE_MM} mm (90 %)`,
+  check: `may be more than ${SURE_MM} mm off`,
+  review: 'flagged: look at it',
+  hand: 'placed or moved by hand',
 };

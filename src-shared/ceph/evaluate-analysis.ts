@@ -21,6 +21,8 @@ export interface MeasureEvaluation {
   readonly id: string;
   readonly name: string;
   readonly unit: Unit;
+  /** the landmarks it is computed from */
+  readonly needs: readonly LandmarkId[];
   readonly result: MeasureResult;
 }
 
@@ -47,6 +49,7 @@ export function evaluateAnalysis(id: string, tracing: Tracing, options: Evaluate
     id: m.id,
     name: m.name,
     unit: m.unit,
+    needs: m.needs,
     result: evaluateMeasure(m, tracing, { mmPerPixel: options.mmPerPixel, norm: normSet.normFor(analysis.id, m.id) }),
   }));
   return {

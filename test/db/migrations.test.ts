@@ -36,14 +36,14 @@ test('a file at the previous version keeps its cases and gains the new tables', 
   old.exec(`
     INSERT INTO patients (id, external_id, name, created_at) VALUES (7, 'P-7', 'ROE^JANE', '${at}');
     INSERT INTO studies (id, patient_id, study_uid, study_date, created_at) VALUES (3, 7, '1.2.840.1', '2023-05-06', '${at}');
-    INSERT INTO images (id, study_id, sha256, source_path, format, width, height, created_at)
-      VALUES (11, 3, '${sha('old')}', '/old/a.png', 'png', 1000, 1200, '${at}');
+    INSERT INTO images (id, study_id, sha256, source_path, format, width, height, orientation, created_at)
+      VALUES (11, 3, '${sha('old')}', '/old/a.png', 'png', 1000, 1200, 'facing-left', '${at}');
     INSERT INTO landmark_sets (id, image_id, model_name, model_version, created_at) VALUES (5, 11, 'm', '0.1', '${at}');
     INSERT INTO landmark_model_points VALUES (5, 'sella', 100, 200, 0.5);
     INSERT INTO landmark_points VALUES (5, 'sella', 100, 200, 0.5, 'model', '${at}');
   `);
   // the tables of the newest migration are not there yet
-  assert.equal(count(old, `sqlite_master WHERE name = 'settings'`), 0);
+  assert.equal(count(old, `sqlite_master WHERE name = 'landmark_reviews'`), 0);
   old.close();
 
   const store = createCaseStore({ path: file });
@@ -60,6 +60,14 @@ test('a file at the previous version keeps its cases and gains the new tables', 
   assert.equal(store.jobSummary(job.id).done, 1);
   store.setSetting('watch.folder', '/old/incoming');
   assert.equal(store.getSetting('watch.folder'), '/old/incoming');
+  // the safety net's columns: an old film marked facing left keeps that as the user's word; old
+  // model points carry no stated uncertainty and no flag; the set has no check and is not reviewed
+  assert.deepEqual(c.image.orientationOverride, { rotation: 0, mirrored: true, inverted: false });
+  assert.equal(c.image.traceAnyway, false);
+  assert.deepEqual(c.landmarks?.modelPoints.map((p) => [p.uncertaintyPx, p.flagged]), [[null, false]]);
+  assert.equal(c.landmarks?.set.check, null);
+  assert.equal(c.landmarks?.set.reviewedAt, null);
+  assert.equal(store.setReviewed(5, true).set.reviewedAt !== null, true);
 });
 
 test('a failing migration leaves the file at the version before it', (t) => {

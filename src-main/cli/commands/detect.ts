@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { toAppError } from '../../../src-shared/errors.js';
-import { readForModel } from '../../inference/read-for-model.js';
+import { readForModel, readForModelTurned } from '../../inference/read-for-model.js';
 import { trace } from '../../inference/trace.js';
-import { importImage } from '../../imaging/import.js';
 import { CHECK_CSV_COLUMNS, checkCsv, checkJson, landmarkJson, orientationFromOptions, type OrientationOptions } from '../check-output.js';
 import { describeProvider, loadModel } from '../../inference/model.js';
 import { formatFromPath, info, toCsv, writeResult } from '../output.js';
@@ -28,7 +27,7 @@ export function registerDetect(program: Command): void {
         try {
           const img = await readForModel(file, model.card);
           const spacing = img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
-          const t = await trace(model, img, { spacing, orientation, readFull: () => importImage(file) });
+          const t = await trace(model, img, { spacing, orientation, readTurned: () => readForModelTurned(file, model.card) });
           if (!t.check.isCephalogram) info(`${file}: ${t.check.warnings.find((w) => w.code === 'not_cephalogram')?.message}`);
           results.push({
             file,
