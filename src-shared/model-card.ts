@@ -138,6 +138,8 @@ export const ModelCardSchema = z.object({
           min_probability: z.number().min(0).max(1),
           training: z.string(),
           validation: z.record(z.string(), z.number()).optional(),
+          /** test1 and hamedan-dev stored mirrored, turned and negative: MRE and orientation found */
+          transforms: z.record(z.string(), z.record(z.string(), z.union([z.number(), z.string()]))).optional(),
         })
         .optional(),
       /** src-main/inference/uncertainty.ts: log sigma = intercept[landmark] + sum of weight x feature

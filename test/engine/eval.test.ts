@@ -40,6 +40,14 @@ test('eval on test1 reproduces the card within 0.02 mm, against the mean and aga
   assert.equal(read, 'jpeg-dct-grey-area', 'the shipped card prefers the native luma read');
   assert.deepEqual(res.reads, { reduced: 150, full: 0, by_read: { [read]: 150 } });
   assertAppFigures(card.metrics!.app_test1![read]!, got.mean, res.overall.sdr['2mm']);
+  // the safety net on test1 is what the card states: coverage of the 90 % radius, flags, checks
+  const stated = card.checks!.uncertainty!.figures!.test1 as { coverage90: number; flagged_share: number; flag_recall: number };
+  console.log(`test1 safety net: coverage ${res.safety.coverage90.toFixed(4)} (card ${stated.coverage90}), flagged ${res.safety.flagged_share.toFixed(4)} (card ${stated.flagged_share})`);
+  assert.ok(Math.abs(res.safety.coverage90 - stated.coverage90) <= 0.002, 'coverage of the stated radius as on the card');
+  assert.ok(Math.abs(res.safety.flagged_share - stated.flagged_share) <= 0.002, 'flagged share as on the card');
+  assert.ok(Math.abs(res.safety.flag_recall - stated.flag_recall) <= 0.01, 'flag recall as on the card');
+  assert.ok(res.safety.coverage90 >= 0.85 && res.safety.coverage90 <= 0.95, 'the 90 % radius holds 85-95 % of test1 points');
+  assert.deepEqual([res.safety.images_refused.length, res.safety.images_reoriented.length, res.safety.orientation_correct], [0, 0, 150]);
 });
 
 test("without the native JPEG reader, eval reads through sharp and gives that read's figures on the card", () => {

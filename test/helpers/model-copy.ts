@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findModelCard } from '../../src-main/inference/model.js';
 
-/** Copies the card (edited by `edit`, when given) and its ONNX file into `dir`; returns the
- *  copied card's path and the ONNX file's. */
+/** Copies the card (edited by `edit`, when given), its ONNX file and the companion models it names
+ *  (the orientation check) into `dir`; returns the copied card's path and the ONNX file's. */
 export function copyShippedModel(dir: string, edit?: (card: Record<string, any>) => void): { cardPath: string; onnxPath: string } {
   const source = findModelCard();
   const card = JSON.parse(fs.readFileSync(source, 'utf8'));
@@ -15,5 +15,7 @@ export function copyShippedModel(dir: string, edit?: (card: Record<string, any>)
   const onnxPath = path.join(dir, card.file);
   fs.writeFileSync(cardPath, JSON.stringify(card));
   fs.copyFileSync(path.join(path.dirname(source), card.file), onnxPath);
+  const orient = card.checks?.orientation?.file;
+  if (orient) fs.copyFileSync(path.join(path.dirname(source), orient), path.join(dir, orient));
   return { cardPath, onnxPath };
 }
