@@ -13,6 +13,7 @@ const { registerImportExport } = await import('./commands/import-export.js');
 const { registerClassify } = await import('./commands/classify.js');
 const { registerReport } = await import('./commands/report.js');
 const { registerWatch } = await import('./commands/watch.js');
+const { registerAdapt } = await import('./commands/adapt.js');
 
 const program = new Command();
 program.name('medsapiens').description('Cephalometric landmark detection and analysis, offline.').version('0.1.0');
@@ -25,6 +26,7 @@ registerImportExport(program);
 registerClassify(program);
 registerReport(program);
 registerWatch(program);
+registerAdapt(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ import { detect } from './detector.js';
 import type { LoadedModel } from './model.js';
 import { describeOrientation, fromGeometryClass, thumbnail, UPRIGHT, type Orientation } from './orientation.js';
 import { probabilityBeyond, radii } from './uncertainty.js';
+import { applyOffsets, type OffsetModel } from '../adaptation/offset.js';
 
 export interface CheckedLandmark extends DetectedLandmark {
   /** radius (source pixels) holding the true point with the card's coverage (90 %) */
@@ -49,6 +50,9 @@ export interface TraceOptions {
   /** the user's word on how the film is stored: the orientation check is then not asked */
   orientation?: Orientation;
   readTurned?: DetectOptions['readTurned'];
+  /** a clinic's instant adaptation (src-main/adaptation): its offsets moved the points, its factor
+   *  scales the stated radii */
+  adaptation?: { offsets: OffsetModel; radiusScale: number };
 }
 
 /** Runs the orientation check on an image as stored. */
@@ -103,14 +107,29 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
     // what the orientation check said of a chest film means nothing: the verdict is the message
     for (let i = warnings.length - 1; i >= 0; i--) if (warnings[i].code === 'reoriented' || warnings[i].code === 'orientation_unsure') warnings.splice(i, 1);
   }
+  if (opts.adaptation && isCephalogram) {
+    // in the head's own frame, which has no reflection: a mirrored film is unmirrored for it
+    const w = img.width;
+    const flip = (p: { x: number; y: number }) => (orientation.mirrored ? { x: w - 1 - p.x, y: p.y } : { x: p.x, y: p.y });
+    const moved = applyOffsets(opts.adaptation.offsets, det.landmarks.map(flip)).map(flip);
+    det.landmarks.forEach((l, i) => {
+      l.x = moved[i].x;
+      l.y = moved[i].y;
+      if (opts.spacing) {
+        l.xMm = l.x * opts.spacing.colMm;
+        l.yMm = l.y * opts.spacing.rowMm;
+      }
+    });
+  }
   const cal = model.card.checks?.uncertainty;
   const scale = det.modelFrame.sourcePxPerInputPx;
+  const radiusScale = opts.adaptation?.radiusScale ?? 1;
   const mmPerPx = opts.spacing ? (opts.spacing.rowMm + opts.spacing.colMm) / 2 : undefined;
   // the flag distance in input pixels: the card's mm at this image's own spacing where it is known
   const flagPx = cal && (mmPerPx ? cal.flag_beyond_mm / (mmPerPx * scale) : cal.flag_beyond_px);
   const rs = cal ? radii(cal, det.modelFrame.features) : undefined;
   const landmarks: CheckedLandmark[] = det.landmarks.map((l, i) => {
-    const rInput = rs ? rs[i] : NaN;
+    const rInput = rs ? rs[i] * radiusScale : NaN;
     const uncertaintyPx = rInput * scale;
     return {
       ...l,

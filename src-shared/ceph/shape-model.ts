@@ -75,6 +75,31 @@ export class ShapeModel {
     return { d2, residualPx, residualZ };
   }
 
+  /** The similarity (no reflection) that best maps the points onto the unit-size mean shape, as
+   *  a = scale cos(angle), b = scale sin(angle): a vector v of the image is [a v.x - b v.y,
+   *  b v.x + a v.y] in the mean shape's frame. A frame that follows the head, whatever the film's
+   *  size, tilt or position. */
+  similarity(points: readonly Pt[]): { a: number; b: number } {
+    const k = this.k;
+    let cx = 0;
+    let cy = 0;
+    for (const p of points) {
+      cx += p.x / k;
+      cy += p.y / k;
+    }
+    let a = 0;
+    let b = 0;
+    let n = 0;
+    for (let i = 0; i < k; i++) {
+      const x = points[i].x - cx;
+      const y = points[i].y - cy;
+      a += x * this.mean[2 * i] + y * this.mean[2 * i + 1];
+      b += x * this.mean[2 * i + 1] - y * this.mean[2 * i];
+      n += x * x + y * y;
+    }
+    return n === 0 ? { a: 1, b: 0 } : { a: a / n, b: b / n };
+  }
+
   /** Similarity (no reflection) that best maps the centred points onto the mean shape. */
   private align(points: readonly Pt[]): { aligned: number[]; scale: number } {
     const k = this.k;

@@ -3,7 +3,8 @@ import { toAppError } from '../../../src-shared/errors.js';
 import { readForModel, readForModelTurned } from '../../inference/read-for-model.js';
 import { trace } from '../../inference/trace.js';
 import { CHECK_CSV_COLUMNS, checkCsv, checkJson, landmarkJson, orientationFromOptions, type OrientationOptions } from '../check-output.js';
-import { describeProvider, loadModel } from '../../inference/model.js';
+import { describeProvider } from '../../inference/model.js';
+import { loadModelOrAdaptation, offsetModelOf } from '../../adaptation/clinic-model.js';
 import { formatFromPath, info, toCsv, writeResult } from '../output.js';
 import { nativeJpegStatus } from '../../imaging/codecs/native-jpeg.js';
 
@@ -17,17 +18,19 @@ export function registerDetect(program: Command): void {
     .option('--facing-left', 'the profile faces left (mirrored for the model, points mirrored back); sets the orientation by hand')
     .option('--rotation <deg>', 'the film is stored turned clockwise by 0, 90, 180 or 270 degrees; sets the orientation by hand')
     .option('--inverted', 'the film is a negative; sets the orientation by hand')
-    .action(async (files: string[], opts: { out?: string; format?: string } & OrientationOptions) => {
+    .option('--model <dir>', 'a clinic model folder (`medsapiens adapt`) or another model folder with its card')
+    .action(async (files: string[], opts: { out?: string; format?: string; model?: string } & OrientationOptions) => {
       const orientation = orientationFromOptions(opts);
-      const model = await loadModel();
-      info(`model ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
+      const { model, adaptation, label } = await loadModelOrAdaptation(opts.model);
+      info(`model ${label} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
+      const adapt = adaptation && { offsets: offsetModelOf(adaptation), radiusScale: adaptation.radius_scale };
       const results: Record<string, unknown>[] = [];
       let failed = 0;
       for (const file of files) {
         try {
           const img = await readForModel(file, model.card);
           const spacing = img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
-          const t = await trace(model, img, { spacing, orientation, readTurned: () => readForModelTurned(file, model.card) });
+          const t = await trace(model, img, { spacing, orientation, adaptation: adapt, readTurned: () => readForModelTurned(file, model.card) });
           if (!t.check.isCephalogram) info(`${file}: ${t.check.warnings.find((w) => w.code === 'not_cephalogram')?.message}`);
           results.push({
             file,
@@ -35,7 +38,7 @@ export function registerDetect(program: Command): void {
             width: img.width,
             height: img.height,
             spacing: img.spacing,
-            model: { name: model.card.name, version: model.card.version, provider: model.provider.name },
+            model: { name: model.card.name, version: model.card.version, provider: model.provider.name, ...(adaptation ? { adaptation: opts.model, adaptedOn: adaptation.cases.length } : {}) },
             check: checkJson(t.check),
             landmarks: t.landmarks.map(landmarkJson),
             timings_ms: t.timingsMs,

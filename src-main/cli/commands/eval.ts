@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { describeProvider, loadModel } from '../../inference/model.js';
+import { describeProvider } from '../../inference/model.js';
+import { loadModelOrAdaptation, offsetModelOf } from '../../adaptation/clinic-model.js';
 import { TRANSFORMS } from '../../inference/orientation.js';
 import { evaluateDataset, formatEval } from '../../services/evaluate.js';
 import { folderDataset, isbiDataset, type Dataset } from '../../services/eval-dataset.js';
@@ -18,6 +19,7 @@ interface EvalOpts {
   mmPerPx?: number;
   transform: string;
   points?: string;
+  model?: string;
 }
 
 export function registerEval(program: Command): void {
@@ -33,6 +35,7 @@ export function registerEval(program: Command): void {
     .option('--transform <t>', `store each image this way first: ${Object.keys(TRANSFORMS).join(' | ')}`, 'none')
     .option('--limit <n>', 'only the first n images', (v) => parseInt(v, 10))
     .option('--json <file>', 'also write the figures as JSON')
+    .option('--model <dir>', 'a clinic model folder (`medsapiens adapt`) or another model folder with its card')
     .option('--points <file>', 'also write every point’s error, uncertainty features and flag as JSON (for calibration)')
     .action(async (root: string | undefined, opts: EvalOpts) => {
       let dataset: Dataset;
@@ -46,13 +49,20 @@ export function registerEval(program: Command): void {
       }
       const transform = TRANSFORMS[opts.transform];
       if (!transform) throw new Error(`--transform must be one of ${Object.keys(TRANSFORMS).join(', ')}`);
-      const model = await loadModel();
-      info(`model ${model.card.name} ${model.card.version} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
+      const { model, adaptation, label } = await loadModelOrAdaptation(opts.model);
+      info(`model ${label} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
+      const excluded = adaptation ? dataset.ids.filter((id) => adaptation.cases.includes(id)) : [];
+      if (excluded.length) {
+        // measured on cases it learnt from, an adaptation would look better than it is
+        info(`leaving out ${excluded.length} image(s) the adaptation learnt from`);
+        dataset = { ...dataset, ids: dataset.ids.filter((id) => !excluded.includes(id)) };
+      }
       const bar = new ProgressLine('eval');
       const r = await evaluateDataset(model, {
         dataset,
         limit: opts.limit,
         transform: opts.transform === 'none' ? undefined : transform,
+        adaptation: adaptation && { offsets: offsetModelOf(adaptation), radiusScale: adaptation.radius_scale },
         onProgress: (d, t, id) => bar.update(d, t, id),
       });
       bar.stop();
