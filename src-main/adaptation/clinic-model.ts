@@ -71,7 +71,7 @@ export async function loadModelOrAdaptation(dir: string | undefined, opts: LoadO
   }
   if (fs.existsSync(path.join(dir, ADAPTATION_FILE))) {
     const adaptation = readAdaptation(dir);
-    const model = await loadModel(opts);
+    const model = await loadModel({ ...opts, adaptation });
     // the card's hash is the file's: loadModel checked it
     if (model.card.sha256 !== adaptation.parent.sha256 || model.card.version !== adaptation.parent.version) {
       await model.close();

@@ -10,6 +10,7 @@ import { AppError } from '../../src-shared/errors.js';
 import { ModelCardSchema, type ModelCard } from '../../src-shared/model-card.js';
 import { defaultModelDir } from '../util/paths.js';
 import type { HeatmapReductions } from './codec.js';
+import type { Adaptation } from '../adaptation/clinic-model.js';
 
 export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'cpu';
 
@@ -39,6 +40,8 @@ export interface LoadedModel {
   /** the card's orientation check (checks.orientation), where it names one: a thumbnail ->
    *  probabilities of the 8 geometry classes and of a negative film */
   orient?: (thumbnail: Float32Array) => Promise<{ geometry: number[]; inverted: number }>;
+  /** a clinic's instant adaptation of this model (src-main/adaptation), applied by every tracing */
+  adaptation?: Adaptation;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,8 @@ export interface LoadOptions {
   provider?: ProviderName | 'auto';
   threads?: number;
   verifyHash?: boolean;
+  /** a clinic's adaptation of this model (already read and checked against it) */
+  adaptation?: Adaptation;
 }
 
 export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
@@ -140,6 +145,7 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
     cardPath,
     onnxPath,
     provider,
+    ...(opts.adaptation ? { adaptation: opts.adaptation } : {}),
     orient:
       orientSession && oc
         ? (thumb: Float32Array) => {
@@ -221,6 +227,13 @@ function missingCudaProvider(): string | undefined {
   }
   const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
   return fs.existsSync(path.join(dir, lib)) ? undefined : `the CUDA provider library (${lib}) is not installed with onnxruntime-node`;
+}
+
+/** The name and version a tracing records as what made it: the model, and the clinic's correction
+ *  where one is applied. */
+export function modelLabel(m: LoadedModel): { name: string; version: string } {
+  const a = m.adaptation;
+  return { name: m.card.name, version: a ? `${m.card.version} + clinic offsets ${a.created_at.slice(0, 16)} (${a.cases.length} cases)` : m.card.version };
 }
 
 export function describeProvider(p: ProviderChoice): string {

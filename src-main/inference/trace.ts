@@ -8,6 +8,7 @@ import type { LoadedModel } from './model.js';
 import { describeOrientation, fromGeometryClass, thumbnail, UPRIGHT, type Orientation } from './orientation.js';
 import { probabilityBeyond, radii } from './uncertainty.js';
 import { applyOffsets, type OffsetModel } from '../adaptation/offset.js';
+import { offsetModelOf } from '../adaptation/clinic-model.js';
 
 export interface CheckedLandmark extends DetectedLandmark {
   /** radius (source pixels) holding the true point with the card's coverage (90 %) */
@@ -107,11 +108,12 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
     // what the orientation check said of a chest film means nothing: the verdict is the message
     for (let i = warnings.length - 1; i >= 0; i--) if (warnings[i].code === 'reoriented' || warnings[i].code === 'orientation_unsure') warnings.splice(i, 1);
   }
-  if (opts.adaptation && isCephalogram) {
+  const adaptation = opts.adaptation ?? (model.adaptation && { offsets: offsetModelOf(model.adaptation), radiusScale: model.adaptation.radius_scale });
+  if (adaptation && isCephalogram) {
     // in the head's own frame, which has no reflection: a mirrored film is unmirrored for it
     const w = img.width;
     const flip = (p: { x: number; y: number }) => (orientation.mirrored ? { x: w - 1 - p.x, y: p.y } : { x: p.x, y: p.y });
-    const moved = applyOffsets(opts.adaptation.offsets, det.landmarks.map(flip)).map(flip);
+    const moved = applyOffsets(adaptation.offsets, det.landmarks.map(flip)).map(flip);
     det.landmarks.forEach((l, i) => {
       l.x = moved[i].x;
       l.y = moved[i].y;
@@ -123,7 +125,7 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
   }
   const cal = model.card.checks?.uncertainty;
   const scale = det.modelFrame.sourcePxPerInputPx;
-  const radiusScale = opts.adaptation?.radiusScale ?? 1;
+  const radiusScale = (isCephalogram && adaptation?.radiusScale) || 1;
   const mmPerPx = opts.spacing ? (opts.spacing.rowMm + opts.spacing.colMm) / 2 : undefined;
   // the flag distance in input pixels: the card's mm at this image's own spacing where it is known
   const flagPx = cal && (mmPerPx ? cal.flag_beyond_mm / (mmPerPx * scale) : cal.flag_beyond_px);

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCaseStore, type CaseStore } from '../db/store.js';
-import { describeProvider, loadModel, type LoadedModel, type LoadOptions } from '../inference/model.js';
+import { describeProvider, loadModel, modelLabel, type LoadedModel, type LoadOptions } from '../inference/model.js';
+import { loadModelOrAdaptation } from '../adaptation/clinic-model.js';
 import { projectRoot } from '../util/paths.js';
 import { runFolderBatch } from './batch.js';
 import { createEventBus, type EventBus } from './events.js';
@@ -17,6 +18,8 @@ import { nativeJpegStatus } from '../imaging/codecs/native-jpeg.js';
 export interface AppOptions {
   dbPath?: string;
   model?: LoadOptions;
+  /** `--model DIR`: a clinic model folder (adaptation.json) or a model folder with its own card */
+  modelDir?: string;
   log?: (msg: string) => void;
   /** a folder to watch for this run (the command line): files an X-ray device writes there are
    *  imported and traced as they land. It overrides the saved setting without changing it. */
@@ -48,10 +51,10 @@ export function createApp(opts: AppOptions = {}): App {
   let loadError: string | null = null;
   let loading: Promise<LoadedModel> | null = null;
   const model = () => {
-    loading ??= loadModel(opts.model).then(
+    loading ??= (opts.modelDir ? loadModelOrAdaptation(opts.modelDir, opts.model).then((a) => a.model) : loadModel(opts.model)).then(
       (m) => {
         loaded = m;
-        log(`model ${m.card.name} ${m.card.version} runs on ${describeProvider(m.provider)}; ${nativeJpegStatus()}`);
+        log(`model ${modelLabel(m).name} ${modelLabel(m).version} runs on ${describeProvider(m.provider)}; ${nativeJpegStatus()}`);
         return m;
       },
       (e) => {

@@ -9,7 +9,7 @@ import { runBatchPipeline } from './batch-pipeline.js';
 import { etaSeconds, type EventBus } from './events.js';
 import { walkFolder } from './folder-walk.js';
 import type { ImageLibrary } from './image-library.js';
-import { imageRecord, modelPoints } from './import-service.js';
+import { imageRecord, modelLabelFields, modelPoints } from './import-service.js';
 
 export interface BatchSummary {
   jobId: string;
@@ -72,7 +72,7 @@ export async function runBatch(opts: BatchOptions, taskId = crypto.randomUUID())
         if (r.ok) {
           const meta = r.image;
           opts.library.keep(r.path, meta.sha256);
-          const imported = store.importWithLandmarks({ image: imageRecord(meta, r.path), model: model.card.name, version: model.card.version, points: modelPoints(r.landmarks), check: r.check });
+          const imported = store.importWithLandmarks({ image: imageRecord(meta, r.path), ...modelLabelFields(model), points: modelPoints(r.landmarks), check: r.check });
           store.markFile(jobId, r.path, { status: 'done', imageId: imported.image.id });
           done++;
         } else {

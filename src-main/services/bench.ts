@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { trace } from '../inference/trace.js';
 import { readForModel, readForModelTurned, reducedSize } from '../inference/read-for-model.js';
-import { constantInput, describeProvider, loadModel, type LoadedModel } from '../inference/model.js';
+import { constantInput, describeProvider, loadModel, modelLabel, type LoadedModel } from '../inference/model.js';
 import { projectRoot, sharedDataDir } from '../util/paths.js';
 import { runBatchPipeline } from './batch-pipeline.js';
 import { startDetectPool } from './detect-pool.js';
@@ -66,7 +66,7 @@ async function timeFile(model: LoadedModel, file: string, runs: number, store: C
     const t2 = performance.now();
     // what a detection writes: a new landmark set in one transaction (the image row exists after the first run)
     if (imageId === null) imageId = store.importImageRecord(imageRecord(img, file)).image.id;
-    store.saveModelLandmarks(imageId, model.card.name, model.card.version, modelPoints(t.landmarks), t.check);
+    store.saveModelLandmarks(imageId, modelLabel(model).name, modelLabel(model).version, modelPoints(t.landmarks), t.check);
     const t3 = performance.now();
     // bare inference timed in the same loop: this VM's speed drifts by up to 2x over minutes,
     // so a baseline measured at another time would make the overhead meaningless

@@ -134,7 +134,7 @@ export async function startDetectPool(model: LoadedModel, size = defaultPoolSize
 
   const spawn = (slot: Slot) =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(opts.workerUrl ?? workerUrl(), { workerData: { cardPath: model.cardPath, provider: model.provider.name, threads: 1 } });
+      const worker = new Worker(opts.workerUrl ?? workerUrl(), { workerData: { cardPath: model.cardPath, provider: model.provider.name, threads: 1, adaptation: model.adaptation } });
       slot.worker = worker;
       slot.ready = false;
       slot.starting = true;

@@ -3,19 +3,20 @@
 // thread cannot run side by side; one single-threaded session per worker uses every core without
 // the barrier stalls a multi-threaded session suffers while image decoding competes for the cores.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Adaptation } from '../adaptation/clinic-model.js';
 import { toAppError } from '../../src-shared/errors.js';
 import { trace } from '../inference/trace.js';
 import { constantInput, loadModel, type ProviderName } from '../inference/model.js';
 import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
 import type { WorkerReply, WorkerRequest } from './detect-pool.js';
 
-const { cardPath, provider, threads } = workerData as { cardPath: string; provider: ProviderName; threads: number };
+const { cardPath, provider, threads, adaptation } = workerData as { cardPath: string; provider: ProviderName; threads: number; adaptation?: Adaptation };
 const port = parentPort!;
 const post = (m: WorkerReply) => port.postMessage(m);
 
 try {
   // the main thread verified the model file's hash when it loaded it
-  const model = await loadModel({ cardPath, provider, threads, verifyHash: false });
+  const model = await loadModel({ cardPath, provider, threads, verifyHash: false, adaptation });
   port.on('message', async (msg: WorkerRequest) => {
     try {
       if (msg.kind === 'bare') {

@@ -8,7 +8,7 @@ import { AppError, toAppError } from '../../src-shared/errors.js';
 import { MANUAL_SET_MODEL } from '../../src-shared/landmarks.js';
 import type { CaseStore } from '../db/store.js';
 import { trace } from '../inference/trace.js';
-import { describeProvider, type LoadedModel } from '../inference/model.js';
+import { describeProvider, modelLabel, type LoadedModel } from '../inference/model.js';
 import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
 import { caseDetailView, caseSummaryView, landmarkSetView } from './case-views.js';
 import { etaSeconds, type EventBus } from './events.js';
@@ -52,7 +52,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     const file = d.library.pathFor(c.image.sha256, c.image.sourcePath);
     const img = await readForModel(file, model.card);
     const t = await trace(model, img, { spacing: spacingOf(img), orientation: c.image.orientationOverride ?? undefined, readTurned: () => readForModelTurned(file, model.card) });
-    return store.saveModelLandmarks(imageId, model.card.name, model.card.version, modelPoints(t.landmarks), t.check);
+    return store.saveModelLandmarks(imageId, modelLabel(model).name, modelLabel(model).version, modelPoints(t.landmarks), t.check);
   }
 
   async function importMany(files: { path: string; display?: string }[], detectToo: boolean) {

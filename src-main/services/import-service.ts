@@ -6,7 +6,7 @@ import { importImage } from '../imaging/import.js';
 import type { DecodedImageMeta } from '../imaging/types.js';
 import type { DetectedLandmark, Spacing } from '../inference/detector.js';
 import { trace, type CheckedLandmark } from '../inference/trace.js';
-import type { LoadedModel } from '../inference/model.js';
+import { modelLabel, type LoadedModel } from '../inference/model.js';
 import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
 import type { ImageLibrary } from './image-library.js';
 
@@ -61,7 +61,7 @@ export async function importFile(
     return { imageId: r.image.id, duplicate: !r.created };
   }
   const t = await trace(model, img, { spacing: spacingOf(img), readTurned: () => readForModelTurned(file, model.card) });
-  const r = deps.store.importWithLandmarks({ image: record, model: model.card.name, version: model.card.version, points: modelPoints(t.landmarks), check: t.check });
+  const r = deps.store.importWithLandmarks({ image: record, ...modelLabelFields(model), points: modelPoints(t.landmarks), check: t.check });
   return { imageId: r.image.id, duplicate: !r.created };
 }
 
@@ -78,4 +78,10 @@ export function modelPoints(landmarks: (DetectedLandmark & Partial<Pick<CheckedL
     uncertaintyPx: l.uncertaintyPx !== undefined && Number.isFinite(l.uncertaintyPx) ? l.uncertaintyPx : null,
     flagged: !!l.flagged,
   }));
+}
+
+/** The fields a new landmark set records about what made it (the model, and a clinic's correction). */
+export function modelLabelFields(m: LoadedModel): { model: string; version: string } {
+  const l = modelLabel(m);
+  return { model: l.name, version: l.version };
 }

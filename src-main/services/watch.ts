@@ -28,7 +28,7 @@ import { startDetectPool, type DetectPool } from './detect-pool.js';
 import type { EventBus } from './events.js';
 import { walkFolder } from './folder-walk.js';
 import type { ImageLibrary } from './image-library.js';
-import { imageRecord, modelPoints } from './import-service.js';
+import { imageRecord, modelLabelFields, modelPoints } from './import-service.js';
 import { canOpen, type FileStamp, isSkippedPath, listFolders, sameStamp, stampOf } from './watch-tree.js';
 
 export interface WatchOptions {
@@ -368,7 +368,7 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
         log(`${rel(r.path)} changed while it was copied; waiting for it to be complete`);
         return;
       }
-      const imported = store.importWithLandmarks({ image: imageRecord(meta, r.path), model: m.card.name, version: m.card.version, points: modelPoints(r.landmarks), check: r.check });
+      const imported = store.importWithLandmarks({ image: imageRecord(meta, r.path), ...modelLabelFields(m), points: modelPoints(r.landmarks), check: r.check });
       store.markFile(jobId, r.path, { status: 'done', imageId: imported.image.id });
       waiting.delete(r.path);
       finished.set(r.path, { status: 'done' });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { applyOffsets, fitOffsets } from '../../src-main/adaptation/offset.js';
 import { readAnnotations } from '../../src-main/services/isbi-dataset.js';
 import { cli, ISBI, SHARED } from '../helpers/cli.js';
@@ -71,6 +72,17 @@ test('adapt on 10 hamedan-dev images, then eval --model on the other 30: better,
   console.log(`hamedan-dev, 30 held-out images: ${before.toFixed(3)} mm -> ${d.overall.mre_mm.toFixed(3)} mm adapted; coverage ${d.safety.coverage90.toFixed(3)}`);
   assert.ok(d.overall.mre_mm < 0.85 * before, `adapted ${d.overall.mre_mm} mm vs ${before} mm`);
   assert.ok(d.safety.coverage90 > b.safety.coverage90, 'the scaled radii hold more of the truth');
+  // a batch with the clinic model records, with each tracing, what made it
+  const folder = path.join(tmp, 'new');
+  fs.mkdirSync(folder);
+  for (const f of all.filter((_, i) => i % 4 === 1).slice(0, 2)) fs.copyFileSync(path.join(src, 'images', f), path.join(folder, f));
+  const db = path.join(tmp, 'cases.sqlite');
+  const bj = path.join(tmp, 'batch.json');
+  const br = cli(['batch', folder, '--db', db, '--model', out, '--out', bj]);
+  assert.equal(br.status, 0, br.stderr);
+  const sets = new Database(db, { readonly: true }).prepare('SELECT model_name, model_version FROM landmark_sets').all() as { model_name: string; model_version: string }[];
+  assert.equal(sets.length, 2);
+  for (const s of sets) assert.match(s.model_version, new RegExp(`^${a.parent.version.replace(/\./g, '\\.')} \\+ clinic offsets .* \\(10 cases\\)$`));
   // an adaptation of another model is refused
   a.parent.version = '0.0.1';
   fs.writeFileSync(path.join(out, 'adaptation.json'), JSON.stringify(a));

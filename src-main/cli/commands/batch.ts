@@ -13,9 +13,10 @@ export function registerBatch(program: Command): void {
     .option('-o, --out <file>', 'results file (.csv or .json); default: CSV on stdout')
     .option('--db <file>', 'case database file')
     .option('--retry-failed', 'try files that failed before again')
-    .action(async (folder: string, opts: { out?: string; db?: string; retryFailed?: boolean }) => {
+    .option('--model <dir>', 'a clinic model folder (`medsapiens adapt`) or another model folder with its card')
+    .action(async (folder: string, opts: { out?: string; db?: string; retryFailed?: boolean; model?: string }) => {
       // the app's services: store, image library and the model, loaded on first use
-      const app = createApp({ dbPath: opts.db, log: info });
+      const app = createApp({ dbPath: opts.db, log: info, modelDir: opts.model });
       const { store } = app;
       let stop = false;
       process.once('SIGINT', () => {

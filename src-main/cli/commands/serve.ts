@@ -13,9 +13,10 @@ export function registerServe(program: Command): void {
     .option('--db <file>', 'case database file')
     .option('--watch <folder>', 'also import and trace files written into this folder (this run only; default: the folder saved in the app)')
     .option('--static <dir>', 'built renderer folder', path.join(projectRoot(), 'dist', 'renderer'))
-    .action(async (opts: { port?: number; db?: string; watch?: string; static: string }) => {
+    .option('--model <dir>', 'a clinic model folder (`medsapiens adapt`) or another model folder with its card')
+    .action(async (opts: { port?: number; db?: string; watch?: string; static: string; model?: string }) => {
       // the watch folder saved in the app's settings is watched too, unless --watch names another
-      const app = createApp({ dbPath: opts.db, log: info, watch: opts.watch, resumeWatch: true });
+      const app = createApp({ dbPath: opts.db, log: info, watch: opts.watch, resumeWatch: true, modelDir: opts.model });
       app.model().catch(() => undefined); // load now; a failure is reported by system.status
       const server = await startLoopbackServer({ handlers: app.handlers, events: app.events, pixels: app.pixels, staticDir: opts.static, port: opts.port });
       info(`MedSapiens is serving on ${server.url} (database ${app.store.path})`);
