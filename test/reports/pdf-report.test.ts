@@ -72,6 +72,7 @@ test('PDF report of a real case: header, tracing, Steiner values, flags, disclai
   assert.match(flow, /A: hand-placed \(moved 1\.4 mm from the model's position\)/);
   assert.match(flow, /Go: low model confidence 0\.12 \(below 0\.3\)/);
   assert.match(flow, /Pog': low model confidence 0\.12/);
+  assert.match(flow, /Tracing NOT marked reviewed by a clinician/);
   assert.ok(text.includes('Downs') && text.includes('Björk-Jarabak') && text.includes('Norm sources'));
   // the disclaimer and page numbers on every page
   assert.equal(text.split('must be reviewed by a clinician').length - 1, pages);
@@ -160,4 +161,33 @@ test('a sparse case: few points, all unsure, a hand-placed extra point, a name t
   assert.match(text, /SNB\s+\d+\.\d°/);
   assert.match(text, /SN to Go-Gn \(mandibular plane\)\s+missing: Go, Gn/);
   assert.match(text, /Wits appraisal \(AO-BO\)\s+missing: U6, L6, L1/);
+});
+
+test('PDF of a checked tracing: reviewed or not, straightened, each flagged point with its radius, accepted or not', { skip }, async (t) => {
+  const c = await buildRealCase(t, { landmarks: false });
+  const points = seniorPoints('001').map((p) => ({ ...p, confidence: 0.4, uncertaintyPx: p.landmarkId === 'gonion' || p.landmarkId === 'porion' ? 35 : 12, flagged: p.landmarkId === 'gonion' || p.landmarkId === 'porion' }));
+  const check = {
+    isCephalogram: true,
+    orientation: { rotation: 0 as const, mirrored: true, inverted: false, source: 'auto' as const, probability: 0.99, description: 'mirrored: the profile faces left' },
+    shapeD2: 30,
+    meanConfidence: 0.35,
+    warnings: [{ code: 'reoriented' as const, message: 'straightened for tracing: mirrored: the profile faces left' }],
+  };
+  const setId = c.store.saveModelLandmarks(c.imageId, MODEL.name, MODEL.version, points, check).set.id;
+  c.store.acceptPoint(setId, 'porion');
+  const text = async () => {
+    const report = await createReport({ case: c.store.getCase(c.imageId), image: c.image, analyses: ['steiner'], format: 'pdf', anonymise: false, model: MODEL });
+    const file = path.join(tempDir(t), report.fileName);
+    fs.writeFileSync(file, report.bytes);
+    return poppler('pdftotext', [file, '-']).replace(/\s+/g, ' ');
+  };
+  let flow = await text();
+  assert.match(flow, /Tracing NOT marked reviewed by a clinician/);
+  assert.match(flow, /Image straightened for tracing: mirrored: the profile faces left/);
+  // the ruler: 0.1 mm per pixel, so 35 px is 3.5 mm
+  assert.match(flow, /Go: flagged by the model \(± 3\.5 mm at 90 %\): not reviewed, check its position/);
+  assert.match(flow, /Po: flagged by the model \(± 3\.5 mm at 90 %\), looked at and accepted/);
+  c.store.setReviewed(setId, true);
+  flow = await text();
+  assert.match(flow, /Tracing reviewed by the clinician \(\d{4}-\d{2}-\d{2}\)/);
 });
