@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyOffsets, fitOffsets, type HeadFrame } from '../src-main/adaptation/offset.js';
-import { leaveOneOut, radiusScaleFor, type TracedCase } from '../src-main/adaptation/adapt.js';
+import { leaveOneOut, radiusScaleFor, tracedCase, type TracedCase } from '../src-main/adaptation/adapt.js';
 import { loadModel } from '../src-main/inference/model.js';
 import { readForModel, readForModelTurned } from '../src-main/inference/read-for-model.js';
 import { trace } from '../src-main/inference/trace.js';
@@ -27,7 +27,7 @@ async function traceAll(ds: Dataset, ids: string[]): Promise<TracedCase[]> {
     const file = ds.imagePath(id);
     const img = await readForModel(file, model.card);
     const t = await trace(model, img, { spacing: { rowMm: ds.mmPerPixel, colMm: ds.mmPerPixel }, readTurned: () => readForModelTurned(file, model.card) });
-    out.push({ id, tracing: t, width: img.width, truth: ds.truth.get(id)! });
+    out.push(tracedCase(id, t, img.width, ds.truth.get(id)!));
     process.stderr.write(`\r${ds.name}: ${out.length}/${ids.length}   `);
   }
   process.stderr.write('\n');
@@ -47,13 +47,13 @@ function sample<T>(xs: readonly T[], n: number): T[] {
 
 /** Adapt on `train`, measure on `test` (errors against each case's own truth). */
 function measure(train: TracedCase[], test: TracedCase[], mm: number, frame: HeadFrame) {
-  const m = fitOffsets(train.map((c) => ({ model: c.tracing.landmarks, truth: c.truth })), frame);
+  const m = fitOffsets(train.map((c) => ({ model: c.model, truth: c.truth })), frame);
   const loo = leaveOneOut(train, frame);
   const scale = radiusScaleFor(loo.after, loo.radius);
   let before = 0, after = 0, n = 0, covBefore = 0, covAfter = 0;
   for (const c of test) {
-    const moved = applyOffsets(m, c.tracing.landmarks);
-    c.tracing.landmarks.forEach((p, k) => {
+    const moved = applyOffsets(m, c.model);
+    c.model.forEach((p, k) => {
       const eb = Math.hypot(p.x - c.truth[k].x, p.y - c.truth[k].y);
       const ea = Math.hypot(moved[k].x - c.truth[k].x, moved[k].y - c.truth[k].y);
       before += eb;

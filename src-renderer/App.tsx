@@ -8,6 +8,7 @@ import { asAppError } from './api/envelope.js';
 import type { Transport } from './api/transport.js';
 import { CaseList } from './cases/CaseList.js';
 import { WatchFolder } from './cases/WatchFolder.js';
+import { ClinicAdaptation } from './cases/ClinicAdaptation.js';
 import { calibrationOf, mmPerPixelOf } from './cases/calibration.js';
 import { filesFromDrop } from './cases/dropFiles.js';
 import { importFiles, isHiddenFile, type ImportOutcome, type ImportProgress } from './cases/importFiles.js';
@@ -252,6 +253,7 @@ export function App({ transport }: { transport: Transport }) {
           onDismissOutcomes={() => setOutcomes([])}
         />
         <WatchFolder api={api} onProcessed={refreshCases} />
+        <ClinicAdaptation api={api} casesVersion={cases} />
       </aside>
       <main className="center">
         {error && (

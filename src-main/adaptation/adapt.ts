@@ -12,17 +12,24 @@ export const DEFAULT_FRAME: HeadFrame = 'similarity';
 
 export interface TracedCase {
   id: string;
-  /** the model's tracing of the image (as stored) */
-  tracing: Tracing;
+  /** the plain model's points (no clinic correction), model landmark order, image pixels as stored,
+   *  each with its stated 90 % radius */
+  model: (Pt & { uncertaintyPx: number })[];
+  /** the film is stored mirrored (the check's, or the user's word) */
+  mirrored: boolean;
   width: number;
-  /** the clinician's points, model landmark order, image pixels */
+  /** the clinician's points, same order */
   truth: Pt[];
+}
+
+export function tracedCase(id: string, t: Tracing, width: number, truth: Pt[]): TracedCase {
+  return { id, model: t.landmarks, mirrored: t.check.orientation.mirrored, width, truth };
 }
 
 /** Cases in a frame without reflection (a mirrored film unmirrored), as the offsets are learnt. */
 function unmirrored(c: TracedCase): OffsetCase & { r: number[] } {
-  const flip = (p: Pt) => (c.tracing.check.orientation.mirrored ? { x: c.width - 1 - p.x, y: p.y } : { x: p.x, y: p.y });
-  return { model: c.tracing.landmarks.map(flip), truth: c.truth.map(flip), r: c.tracing.landmarks.map((l) => l.uncertaintyPx) };
+  const flip = (p: Pt) => (c.mirrored ? { x: c.width - 1 - p.x, y: p.y } : { x: p.x, y: p.y });
+  return { model: c.model.map(flip), truth: c.truth.map(flip), r: c.model.map((l) => l.uncertaintyPx) };
 }
 
 const quantile = (v: number[], q: number) => {

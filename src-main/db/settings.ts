@@ -10,6 +10,8 @@ import { parseInput } from './inputs.js';
 export const SETTINGS = {
   /** the folder an X-ray device writes into, watched while the app runs */
   'watch.folder': z.string().min(1),
+  /** the clinic model in use (a folder name under clinic-models/ beside the database); unset: the shipped model */
+  'clinic.model': z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createCaseStore, type CaseStore } from '../db/store.js';
 import { describeProvider, loadModel, modelLabel, type LoadedModel, type LoadOptions } from '../inference/model.js';
 import { loadModelOrAdaptation } from '../adaptation/clinic-model.js';
+import { listClinicModels } from '../adaptation/clinic-service.js';
 import { projectRoot } from '../util/paths.js';
 import { runFolderBatch } from './batch.js';
 import { createEventBus, type EventBus } from './events.js';
@@ -53,6 +54,13 @@ export function createApp(opts: AppOptions = {}): App {
   const model = () => {
     loading ??= (opts.modelDir ? loadModelOrAdaptation(opts.modelDir, opts.model).then((a) => a.model) : loadModel(opts.model)).then(
       (m) => {
+        // the clinic model in use, when the run names no model of its own
+        if (!opts.modelDir) {
+          const id = store.getSetting('clinic.model');
+          const found = id ? listClinicModels(store, m).find((x) => x.id === id && x.beatsParent) : undefined;
+          if (found) m.adaptation = found.adaptation;
+          else if (id) log(`clinic model ${id} is not usable with ${m.card.name} ${m.card.version}: the shipped model is used`);
+        }
         loaded = m;
         log(`model ${modelLabel(m).name} ${modelLabel(m).version} runs on ${describeProvider(m.provider)}; ${nativeJpegStatus()}`);
         return m;
@@ -76,6 +84,7 @@ export function createApp(opts: AppOptions = {}): App {
     model,
     modelStatus: () => ({ model: loaded, error: loaded ? null : loadError }),
     version: appVersion(),
+    modelDir: opts.modelDir,
     createReport: async (req) => {
       const r = await reportForCase({ store, library }, { imageId: req.imageId, analyses: req.analyses, format: req.format, anonymise: req.anonymise });
       return { fileName: r.fileName, mimeType: r.mimeType, dataBase64: r.bytes.toString('base64') };

@@ -1,6 +1,7 @@
 // Database records -> the API contract's shapes (what the renderer sees).
 import path from 'node:path';
-import type { CaseDetail, CaseSummary, LandmarkSet } from '../../src-shared/api/contract.js';
+import type { CaseDetail, CaseSummary, ClinicStatus, LandmarkSet } from '../../src-shared/api/contract.js';
+import type { ClinicStatus as ServiceClinicStatus } from '../adaptation/clinic-service.js';
 import type { CaseDetail as StoreCase } from '../db/store.js';
 import type { CaseSummary as StoreSummary } from '../db/rows.js';
 import type { LandmarkState } from '../db/landmarks.js';
@@ -73,5 +74,25 @@ export function caseDetailView(c: StoreCase): CaseDetail {
     orientationOverride: img.orientationOverride,
     traceAnyway: img.traceAnyway,
     landmarks: c.landmarks ? landmarkSetView(c.landmarks) : null,
+  };
+}
+
+export function clinicView(s: ServiceClinicStatus): ClinicStatus {
+  return {
+    parent: s.parent,
+    correctedCases: s.correctedCases,
+    minCases: s.minCases,
+    active: s.active,
+    models: s.models.map((m) => ({
+      id: m.id,
+      createdAt: m.adaptation.created_at,
+      cases: m.adaptation.cases.length,
+      parentMrePx: m.adaptation.measured.parent.mre_px,
+      adaptedMrePx: m.adaptation.measured.adapted.mre_px,
+      coverageParent: m.adaptation.measured.coverage90_parent,
+      coverageAdapted: m.adaptation.measured.coverage90_adapted,
+      radiusScale: m.adaptation.radius_scale,
+      beatsParent: m.beatsParent,
+    })),
   };
 }

@@ -10,7 +10,8 @@ import type { CaseStore } from '../db/store.js';
 import { trace } from '../inference/trace.js';
 import { describeProvider, modelLabel, type LoadedModel } from '../inference/model.js';
 import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
-import { caseDetailView, caseSummaryView, landmarkSetView } from './case-views.js';
+import { caseDetailView, caseSummaryView, clinicView, landmarkSetView } from './case-views.js';
+import { adaptFromDatabase, clinicStatus, useClinicModel } from '../adaptation/clinic-service.js';
 import { etaSeconds, type EventBus } from './events.js';
 import type { ImageLibrary } from './image-library.js';
 import { importFile, modelPoints, spacingOf } from './import-service.js';
@@ -30,6 +31,8 @@ export interface HandlerDeps {
   startBatch: (folder: string) => string;
   watch: WatchSetting;
   createReport?: (req: ApiRequest<'reports.create'>) => Promise<ApiResponse<'reports.create'>>;
+  /** the run's --model folder, where one was given */
+  modelDir?: string;
 }
 
 export function createPixelSource(store: CaseStore, library: ImageLibrary): PixelSource {
@@ -182,6 +185,21 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     async 'reports.create'(req) {
       if (!d.createReport) throw new AppError('not_found', 'reports are not available in this build yet');
       return d.createReport(req);
+    },
+    async 'clinic.status'() {
+      const m = await d.model();
+      return clinicView(clinicStatus(store, m));
+    },
+    async 'clinic.adapt'() {
+      const m = await d.model();
+      adaptFromDatabase(store, m);
+      return clinicView(clinicStatus(store, m));
+    },
+    async 'clinic.use'(req) {
+      const m = await d.model();
+      if (d.modelDir) throw new AppError('bad_request', 'this run uses the model given with --model: clinic models cannot be switched here');
+      m.adaptation = useClinicModel(store, m, req.id);
+      return clinicView(clinicStatus(store, m));
     },
     async 'batch.start'(req) {
       return { taskId: d.startBatch(req.folder) };

@@ -123,6 +123,29 @@ export const WatchStatusSchema = z.object({
 });
 export type WatchStatus = z.infer<typeof WatchStatusSchema>;
 
+/** The clinic's adaptation: how many corrected cases it has, the clinic models learnt from them
+ *  (leave-one-out figures on the clinic's own cases), the one in use. */
+export const ClinicStatusSchema = z.object({
+  parent: z.object({ name: z.string(), version: z.string() }),
+  correctedCases: z.number().int().nonnegative(),
+  minCases: z.number().int().positive(),
+  models: z.array(
+    z.object({
+      id: z.string(),
+      createdAt: z.string(),
+      cases: z.number().int().positive(),
+      parentMrePx: z.number(),
+      adaptedMrePx: z.number(),
+      coverageParent: z.number(),
+      coverageAdapted: z.number(),
+      radiusScale: z.number(),
+      beatsParent: z.boolean(),
+    }),
+  ),
+  active: z.string().nullable(),
+});
+export type ClinicStatus = z.infer<typeof ClinicStatusSchema>;
+
 const Empty = z.object({});
 const ImageRef = z.object({ imageId: z.number().int() });
 const SetRef = z.object({ setId: z.number().int() });
@@ -174,6 +197,11 @@ export const API = {
     request: ImageRef.extend({ analyses: z.array(z.string()).min(1), format: z.enum(['pdf', 'csv', 'json']), anonymise: z.boolean().default(false) }),
     response: z.object({ fileName: z.string(), mimeType: z.string(), dataBase64: z.string() }),
   },
+  'clinic.status': { request: Empty, response: ClinicStatusSchema },
+  /** learn a clinic model from the corrected cases (it is not put in use by itself) */
+  'clinic.adapt': { request: Empty, response: ClinicStatusSchema },
+  /** use a clinic model (one that beat the shipped model on held-out cases), or null: the shipped model */
+  'clinic.use': { request: z.object({ id: z.string().nullable() }), response: ClinicStatusSchema },
   'batch.start': { request: z.object({ folder: z.string().min(1) }), response: z.object({ taskId: z.string() }) },
   'watch.status': { request: Empty, response: WatchStatusSchema },
   /** a full folder path to watch from now on (remembered), or null to stop watching */

@@ -602,6 +602,14 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
     await page.getByTestId('trace-anyway').click();
     await waitFor('measured anyway', () => measureValue('sna'));
     assert.equal((await api('cases.get', { imageId: chestId })).traceAnyway, true);
+
+    // the reviewed case counts as the clinic's data; fewer than five: no adapting yet
+    const clinic = await api('clinic.status', {});
+    assert.ok(clinic.correctedCases >= 1 && clinic.correctedCases < clinic.minCases, `${clinic.correctedCases} corrected cases`);
+    await page.getByTestId('corrected-cases').getByText(`${clinic.correctedCases} corrected or reviewed case`).waitFor();
+    assert.equal(await page.getByTestId('adapt').isDisabled(), true);
+    await page.getByTestId('model-in-use').getByText('(as shipped)').waitFor();
+    await shot('13-clinic-panel');
   });
 
   test('the watch folder is set in the app; an image written there appears in the case list with landmarks', { timeout: SLOW }, async () => {
