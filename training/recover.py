@@ -8,6 +8,10 @@ computes the same function. Backbone and output weights keep their names in the 
 adapters were merged at export, so the recovered checkpoint is a plain (finetune "full") model.
 
     python3 -m training.recover --onnx models/medsapiens-ceph19.onnx --out runs/shipped/best.pt
+
+An ensemble's graph (training/ensemble.py) holds each member under models.members.N: each comes
+back as its own checkpoint, OUT's stem + ".memberN" (runs/shipped/best.member0.pt, ...), the
+start for retraining or adapting the shipped networks.
 """
 from __future__ import annotations
 
@@ -18,19 +22,33 @@ from pathlib import Path
 import torch
 
 
-def recover_state(onnx_path: Path, model: torch.nn.Module) -> dict:
+def ensemble_size(onnx_path: Path) -> int:
+    """How many members an exported ensemble graph holds (0: a single network)."""
+    import onnx
+    found = {n.name.split(".")[2] for n in onnx.load(str(onnx_path)).graph.initializer if n.name.startswith("model.members.")}
+    return len(found)
+
+
+def recover_state(onnx_path: Path, model: torch.nn.Module, member: int | None = None) -> dict:
     import onnx
     from onnx import numpy_helper
     graph = onnx.load(str(onnx_path)).graph
     weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
     state = model.state_dict()
-    out = {k: weights[n] for n in weights if (k := n.removeprefix("model.")) in state}
+    prefix = "model." if member is None else f"model.members.{member}."
+    scope = None if member is None else f"members.{member}"
+    out = {k: weights[n] for n in weights if n.startswith(prefix) and (k := n.removeprefix(prefix)) in state}
     for node in graph.node:
-        if node.op_type != "Conv" or node.input[1].removeprefix("model.") in state:
+        if node.op_type != "Conv" or node.input[1].startswith("model."):
             continue
         # the exporter names a node by its module scopes, each relative to the top module's
         # child: /model/head/fuse/fuse.0/fuse.0.0/Conv is head.fuse.0.0, its batch norm head.fuse.0.1
+        # (in an ensemble, /model/members.N/head/... is member N's head.fuse.0.0)
         parts = node.name.strip("/").split("/")
+        if scope is not None:
+            if parts[1] != scope:
+                continue
+            parts = parts[:1] + parts[2:]
         conv = f"{parts[1]}.{parts[-2]}"
         parent, index = conv.rsplit(".", 1)
         bn = f"{parent}.{int(index) + 1}"
@@ -60,13 +78,19 @@ def main(argv=None):
     card = json.loads(Path(args.card or card_path_for(onnx_path)).read_text())
     # adapters were merged at export: the recovered weights are a fully fine-tuned model's
     cfg = {**card["training"]["config"], "finetune": "full"}
-    model, _, _ = prepare_model(cfg)
-    model.load_state_dict(recover_state(onnx_path, model))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"model": model.state_dict(), "config": cfg, "epoch": card["training"]["best_epoch"] - 1,
-                "val_mre_mm": card["training"].get("val_mre_mm"), "recovered_from": str(onnx_path)}, out)
-    print(f"wrote {out} from {onnx_path}")
+    n = ensemble_size(onnx_path)
+    members = card.get("ensemble", {}).get("members", [])
+    for m in range(n) if n else [None]:
+        model, _, _ = prepare_model(cfg)
+        model.load_state_dict(recover_state(onnx_path, model, m))
+        info = members[m] if m is not None and m < len(members) else {}
+        path = out if m is None else out.with_name(f"{out.stem}.member{m}{out.suffix}")
+        torch.save({"model": model.state_dict(), "config": {**cfg, "seed": info.get("seed", cfg.get("seed"))},
+                    "epoch": info.get("epoch", card["training"]["best_epoch"]) - 1,
+                    "val_mre_mm": info.get("val_mre_mm", card["training"].get("val_mre_mm")), "recovered_from": str(onnx_path)}, path)
+        print(f"wrote {path} from {onnx_path}" + ("" if m is None else f" (member {m})"))
 
 
 if __name__ == "__main__":

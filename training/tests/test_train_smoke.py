@@ -84,6 +84,21 @@ class TrainSmoke(unittest.TestCase):
             both, _, _ = load_ensemble([out / "best.pt", warm / "last.pt"])
             with torch.no_grad():
                 self.assertLess(float((both(x) - (ya + c(x)) / 2).abs().max()), 1e-5)
+            # and each member comes back from an ensemble's ONNX as its own checkpoint (the second
+            # member nudged: the exporter would store two identical members' weights once)
+            ck = torch.load(warm / "last.pt", map_location="cpu")
+            ck["model"] = {k: v * 1.01 if v.is_floating_point() and "running" not in k else v for k, v in ck["model"].items()}
+            torch.save(ck, Path(tmp) / "nudged.pt")
+            trio = Path(tmp) / "trio.onnx"
+            r = run("-m", "training.export", "--checkpoint", str(out / "best.pt"), str(Path(tmp) / "nudged.pt"), "--out", str(trio))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = run("-m", "training.recover", "--onnx", str(trio), "--out", str(Path(tmp) / "trio.pt"))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            nudged, _ = load_for_inference(Path(tmp) / "nudged.pt")
+            for i, want in enumerate([ya, nudged(x)]):
+                got, _ = load_for_inference(Path(tmp) / f"trio.member{i}.pt")
+                with torch.no_grad():
+                    self.assertLess(float((got(x) - want).abs().max()), 1e-4, f"member {i}")
 
     def test_distributed_world_size_one_gloo(self):
         with tempfile.TemporaryDirectory() as tmp:
