@@ -126,22 +126,9 @@ export const ModelCardSchema = z.object({
   /** the safety net: what the app checks about an image and a tracing before it trusts them */
   checks: z
     .object({
-      /** a small network telling how a film is stored (8 turns and mirrors, and negatives):
-       *  training/orient.py; run by src-main/inference/orientation-model.ts */
-      orientation: z
-        .object({
-          file: z.string().min(1),
-          sha256: z.string().regex(/^[0-9a-f]{64}$/),
-          input: z.object({ name: z.string(), size: z.number().int().positive() }),
-          outputs: z.object({ geometry: z.string(), inverted: z.string() }),
-          /** below this probability of its best class the check says it is unsure and leaves the image as it is */
-          min_probability: z.number().min(0).max(1),
-          training: z.string(),
-          validation: z.record(z.string(), z.number()).optional(),
-          /** test1 and hamedan-dev stored mirrored, turned and negative: MRE and orientation found */
-          transforms: z.record(z.string(), z.record(z.string(), z.union([z.number(), z.string()]))).optional(),
-        })
-        .optional(),
+      /** the orientation and polarity check: a small network with its own card beside this one
+       *  (OrientationCardSchema), run by src-main/inference/model.ts */
+      orientation: z.object({ card: z.string().min(1) }).optional(),
       /** src-main/inference/uncertainty.ts: log sigma = intercept[landmark] + sum of weight x feature
        *  (input pixels); the stated radius is sigma x radius_scale (90 % of held-out errors within) */
       uncertainty: z
@@ -177,3 +164,25 @@ export const ModelCardSchema = z.object({
   licence: z.string(),
 });
 export type ModelCard = z.infer<typeof ModelCardSchema>;
+
+/** The card of the orientation check's network (training/orient.py writes it at export): which of
+ *  8 turns and mirrors a film is stored in (class = 4 * mirrored + clockwise quarter turns) and
+ *  whether it is a negative, from a thumbnail. */
+export const OrientationCardSchema = z.object({
+  schema_version: z.literal(1),
+  kind: z.literal('orientation-check'),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  input: z.object({ name: z.string(), size: z.number().int().positive() }),
+  outputs: z.object({ geometry: z.string(), inverted: z.string() }),
+  /** below this probability of its best class the check says it is unsure and leaves the image as it is */
+  min_probability: z.number().min(0).max(1),
+  training: z.string(),
+  validation: z.record(z.string(), z.number()).optional(),
+  /** test1 and hamedan-dev stored mirrored, turned and negative: MRE and orientation found */
+  transforms: z.record(z.string(), z.record(z.string(), z.union([z.number(), z.string()]))).optional(),
+  licence: z.string(),
+});
+export type OrientationCard = z.infer<typeof OrientationCardSchema>;

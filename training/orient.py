@@ -201,7 +201,17 @@ def train(out: Path, steps: int, batch: int, seed: int, root: Path):
     return model
 
 
-def export(ck_path: Path, onnx_path: Path):
+TRAINING_NOTE = ("training/orient.py: a 10-layer CNN (470k parameters) on 128 x 128 thumbnails of the 135 ISBI training images "
+                 "(validation ids held out), each drawn in one of 8 orientations (mirror, then 0/90/180/270 degrees clockwise) and inverted "
+                 "half the time, with device-like changes (tilt up to 15 degrees, scale 20 %, crops, aspect, gamma, contrast, blur, unsharp "
+                 "masking, noise, collimation bands, burnt-in text); AdamW one-cycle, batch 48")
+
+
+def export(ck_path: Path, onnx_path: Path, min_probability: float = 0.6):
+    """The ONNX and its card beside it (OrientationCardSchema in src-shared/model-card.ts). Figures
+    measured later by the app (`medsapiens eval --transform`) are added to the card's transforms."""
+    import hashlib
+    from .export import card_path_for
     s = torch.load(ck_path)
     model = OrientNet()
     model.load_state_dict(s["model"])
@@ -209,7 +219,16 @@ def export(ck_path: Path, onnx_path: Path):
     x = torch.zeros(1, 1, THUMB, THUMB)
     torch.onnx.export(model, x, str(onnx_path), input_names=["thumbnail"], output_names=["geometry", "inverted"],
                       dynamic_axes={"thumbnail": {0: "batch"}, "geometry": {0: "batch"}, "inverted": {0: "batch"}}, opset_version=13)
-    print(json.dumps({"exported": str(onnx_path), "step": s["step"], "val": s["val"]}))
+    card = {
+        "schema_version": 1, "kind": "orientation-check", "name": onnx_path.stem, "version": "1.0.0", "file": onnx_path.name,
+        "sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
+        "input": {"name": "thumbnail", "size": THUMB}, "outputs": {"geometry": "geometry", "inverted": "inverted"},
+        "min_probability": min_probability, "training": f"{TRAINING_NOTE}; {s['step']} steps",
+        "validation": {"geometry_accuracy": s["val"]["geometry"], "polarity_accuracy": s["val"]["inverted"], "thumbnails": s["val"]["n"]},
+        "licence": "Trained by MedSapiens on ISBI 2015 training images (research and testing use); no pretrained weights.",
+    }
+    card_path_for(onnx_path).write_text(json.dumps(card, indent=2) + "\n")
+    print(json.dumps({"exported": str(onnx_path), "card": str(card_path_for(onnx_path)), "step": s["step"], "val": s["val"]}))
 
 
 def main():

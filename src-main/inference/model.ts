@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../src-shared/errors.js';
-import { ModelCardSchema, type ModelCard } from '../../src-shared/model-card.js';
+import { ModelCardSchema, OrientationCardSchema, type ModelCard, type OrientationCard } from '../../src-shared/model-card.js';
 import { defaultModelDir } from '../util/paths.js';
 import type { HeatmapReductions } from './codec.js';
 import type { Adaptation } from '../adaptation/clinic-model.js';
@@ -37,8 +37,9 @@ export interface LoadedModel {
   onnxPath: string;
   provider: ProviderChoice;
   run(input: Float32Array, batch: number): Promise<ModelOutput>;
-  /** the card's orientation check (checks.orientation), where it names one: a thumbnail ->
-   *  probabilities of the 8 geometry classes and of a negative film */
+  /** the orientation check the card names (checks.orientation), where it names one: its card, and
+   *  a thumbnail -> probabilities of the 8 geometry classes and of a negative film */
+  orientationCard?: OrientationCard;
   orient?: (thumbnail: Float32Array) => Promise<{ geometry: number[]; inverted: number }>;
   /** a clinic's instant adaptation of this model (src-main/adaptation), applied by every tracing */
   adaptation?: Adaptation;
@@ -53,9 +54,21 @@ export function gpuProvidersFor(platform: NodeJS.Platform): ProviderName[] {
 
 export function findModelCard(dir = defaultModelDir()): string {
   if (!fs.existsSync(dir)) throw new AppError('model_invalid', `model folder ${dir} does not exist`);
-  const cards = fs.readdirSync(dir).filter((f) => f.endsWith('.card.json')).sort();
+  // a companion network's card (the orientation check's) lies beside the landmark model's
+  const cards = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.card.json') && !isCompanionCard(path.join(dir, f)))
+    .sort();
   if (cards.length === 0) throw new AppError('model_invalid', `no *.card.json model card in ${dir}`);
   return path.join(dir, cards[cards.length - 1]);
+}
+
+function isCompanionCard(file: string): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { kind?: unknown }).kind === 'orientation-check';
+  } catch {
+    return false; // unreadable: let readModelCard say so
+  }
 }
 
 export function readModelCard(cardPath: string): ModelCard {
@@ -137,33 +150,38 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
     await s.release();
     throw new AppError('model_invalid', `model ${card.file} has no ${absent.join(', ')} that its card names (it has inputs ${s.inputNames.join(', ')}; outputs ${s.outputNames.join(', ')})`);
   }
-  const orientSession = card.checks?.orientation ? await loadOrientation(card, path.dirname(cardPath), threads, opts.verifyHash !== false, s) : undefined;
+  const orientation = card.checks?.orientation ? await loadOrientation(path.join(path.dirname(cardPath), card.checks.orientation.card), threads, opts.verifyHash !== false, s) : undefined;
+  // both sessions' runs go through one queue: they share the cores
   let queue: Promise<unknown> = Promise.resolve();
-  const oc = card.checks?.orientation;
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const job = queue.then(fn);
+    queue = job.catch(() => undefined);
+    return job;
+  };
   return {
     card,
     cardPath,
     onnxPath,
     provider,
     ...(opts.adaptation ? { adaptation: opts.adaptation } : {}),
-    orient:
-      orientSession && oc
-        ? (thumb: Float32Array) => {
-            const job = queue.then(async () => {
-              const r = await orientSession.run({ [oc.input.name]: new ort.Tensor('float32', thumb, [1, 1, oc.input.size, oc.input.size]) });
+    ...(orientation
+      ? {
+          orientationCard: orientation.card,
+          orient: (thumb: Float32Array) =>
+            serial(async () => {
+              const oc = orientation.card;
+              const r = await orientation.session.run({ [oc.input.name]: new ort.Tensor('float32', thumb, [1, 1, oc.input.size, oc.input.size]) });
               const g = Array.from(r[oc.outputs.geometry].data as Float32Array);
               const top = Math.max(...g);
               const e = g.map((v) => Math.exp(v - top));
               const sum = e.reduce((a, b) => a + b, 0);
               const v = (r[oc.outputs.inverted].data as Float32Array)[0];
               return { geometry: e.map((x) => x / sum), inverted: 1 / (1 + Math.exp(-v)) };
-            });
-            queue = job.catch(() => undefined);
-            return job;
-          }
-        : undefined,
+            }),
+        }
+      : {}),
     run(input: Float32Array, batch: number) {
-      const job = queue.then(async () => {
+      return serial(async () => {
         const tensor = new ort.Tensor('float32', input, [batch, 1, height, width]);
         const result = await s.run({ [card.input.name]: tensor }, fetches);
         const heatmaps = result[card.output.name].data as Float32Array;
@@ -184,25 +202,33 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
         }
         return out;
       });
-      queue = job.catch(() => undefined);
-      return job;
     },
     async close() {
       await queue;
       await s.release();
-      await orientSession?.release();
+      await orientation?.session.release();
     },
   };
 }
 
-async function loadOrientation(card: ModelCard, dir: string, threads: number, verify: boolean, main: ort.InferenceSession): Promise<ort.InferenceSession> {
-  const oc = card.checks!.orientation!;
-  const file = path.join(dir, oc.file);
+/** The orientation check's network, from its own card (named by the landmark model's card). */
+async function loadOrientation(cardFile: string, threads: number, verify: boolean, main: ort.InferenceSession): Promise<{ card: OrientationCard; session: ort.InferenceSession }> {
   try {
-    if (!fs.existsSync(file)) throw new Error(`orientation model ${file} named by the card is missing`);
-    if (verify && crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') !== oc.sha256) throw new Error(`orientation model ${oc.file} does not match its card (sha256 differs)`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(cardFile, 'utf8'));
+    } catch (e) {
+      throw new Error(`orientation check card ${cardFile} named by the model card is not readable JSON: ${(e as Error).message}`);
+    }
+    const parsed = OrientationCardSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`orientation check card ${path.basename(cardFile)} is invalid at ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+    const card = parsed.data;
+    const file = path.join(path.dirname(cardFile), card.file);
+    if (!fs.existsSync(file)) throw new Error(`orientation model ${file} named by its card is missing`);
+    if (verify && crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') !== card.sha256) throw new Error(`orientation model ${card.file} does not match its card (sha256 differs)`);
     // tiny: one thread, on the CPU whatever runs the landmark model
-    return await ort.InferenceSession.create(file, { intraOpNumThreads: Math.min(threads, 1), interOpNumThreads: 1, graphOptimizationLevel: 'all', extra: { session: { 'intra_op.allow_spinning': '0' } } });
+    const session = await ort.InferenceSession.create(file, { intraOpNumThreads: Math.min(threads, 1), interOpNumThreads: 1, graphOptimizationLevel: 'all', extra: { session: { 'intra_op.allow_spinning': '0' } } });
+    return { card, session };
   } catch (e) {
     await main.release();
     throw new AppError('model_invalid', (e as Error).message);

@@ -58,13 +58,13 @@ export interface TraceOptions {
 
 /** Runs the orientation check on an image as stored. */
 export async function checkOrientation(model: LoadedModel, img: GreyImage): Promise<{ orientation: Orientation; probability: number; confident: boolean } | undefined> {
-  if (!model.orient || !model.card.checks?.orientation) return undefined;
+  if (!model.orient || !model.orientationCard) return undefined;
   const thumb = img.reduced ? thumbnail(img.reduced.pixels, img.reduced.width, img.reduced.height) : thumbnail(img.pixels, img.width, img.height);
   const p = await model.orient(thumb);
   let best = 0;
   for (let g = 1; g < p.geometry.length; g++) if (p.geometry[g] > p.geometry[best]) best = g;
   const probability = p.geometry[best];
-  const confident = probability >= model.card.checks.orientation.min_probability;
+  const confident = probability >= model.orientationCard.min_probability;
   // unsure of the turn: left as stored (the user is told and can set it); polarity stands on its own
   const geo = confident ? fromGeometryClass(best) : { rotation: 0 as const, mirrored: false };
   return { orientation: { ...geo, inverted: p.inverted > 0.5 }, probability, confident };

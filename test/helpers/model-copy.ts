@@ -15,7 +15,12 @@ export function copyShippedModel(dir: string, edit?: (card: Record<string, any>)
   const onnxPath = path.join(dir, card.file);
   fs.writeFileSync(cardPath, JSON.stringify(card));
   fs.copyFileSync(path.join(path.dirname(source), card.file), onnxPath);
-  const orient = card.checks?.orientation?.file;
-  if (orient) fs.copyFileSync(path.join(path.dirname(source), orient), path.join(dir, orient));
+  const orientCard = card.checks?.orientation?.card;
+  if (orientCard) {
+    const from = path.dirname(source);
+    fs.copyFileSync(path.join(from, orientCard), path.join(dir, orientCard));
+    const onnx = JSON.parse(fs.readFileSync(path.join(from, orientCard), 'utf8')).file;
+    fs.copyFileSync(path.join(from, onnx), path.join(dir, onnx));
+  }
   return { cardPath, onnxPath };
 }
