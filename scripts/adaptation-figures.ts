@@ -10,8 +10,7 @@ import { parseArgs } from 'node:util';
 import { applyOffsets, fitOffsets, type HeadFrame } from '../src-main/adaptation/offset.js';
 import { leaveOneOut, radiusScaleFor, tracedCase, type TracedCase } from '../src-main/adaptation/adapt.js';
 import { loadModel } from '../src-main/inference/model.js';
-import { readForModel, readForModelTurned } from '../src-main/inference/read-for-model.js';
-import { trace } from '../src-main/inference/trace.js';
+import { traceFile } from '../src-main/inference/trace.js';
 import { folderDataset, isbiDataset, type Dataset } from '../src-main/services/eval-dataset.js';
 import { readAnnotations, readSplit, validationIds } from '../src-main/services/isbi-dataset.js';
 import { sharedDataDir } from '../src-main/util/paths.js';
@@ -25,8 +24,7 @@ async function traceAll(ds: Dataset, ids: string[]): Promise<TracedCase[]> {
   const out: TracedCase[] = [];
   for (const id of ids) {
     const file = ds.imagePath(id);
-    const img = await readForModel(file, model.card);
-    const t = await trace(model, img, { spacing: { rowMm: ds.mmPerPixel, colMm: ds.mmPerPixel }, readTurned: () => readForModelTurned(file, model.card) });
+    const { img, tracing: t } = await traceFile(model, file, { spacing: { rowMm: ds.mmPerPixel, colMm: ds.mmPerPixel } });
     out.push(tracedCase(id, t, img.width, ds.truth.get(id)!));
     process.stderr.write(`\r${ds.name}: ${out.length}/${ids.length}   `);
   }

@@ -10,8 +10,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { importImage } from '../src-main/imaging/import.js';
 import { loadModel } from '../src-main/inference/model.js';
-import { readForModel, readForModelTurned } from '../src-main/inference/read-for-model.js';
-import { trace } from '../src-main/inference/trace.js';
+import { traceFile } from '../src-main/inference/trace.js';
 import { sharedDataDir } from '../src-main/util/paths.js';
 import { j2kDicom, jpegDicom } from '../test/imaging/helpers/compressed-dicom.js';
 
@@ -79,8 +78,7 @@ let checkMs = 0, orientMs = 0, n = 0;
 for (const g of groups) {
   let pass = 0, refused = 0, implausible = 0, reoriented = 0;
   for (const f of g.files) {
-    const img = await readForModel(f, model.card);
-    const t = await trace(model, img, { readTurned: () => readForModelTurned(f, model.card) });
+    const { tracing: t } = await traceFile(model, f);
     checkMs += t.timingsMs.check;
     orientMs += t.timingsMs.orientation;
     n++;

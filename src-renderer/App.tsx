@@ -269,6 +269,7 @@ export function App({ transport }: { transport: Transport }) {
             detail={detail}
             busy={editing.busy || activity !== null}
             reviewing={review !== null}
+            toReview={toReview.length}
             onTraceAnyway={(on) => void changeImage(() => api['images.setTraceAnyway']({ imageId: detail.imageId, on }))}
             onOrientation={(o) => void changeImage(() => api['images.setStoredOrientation']({ imageId: detail.imageId, orientation: o }))}
             onStartReview={() => setReview({ index: 0 })}

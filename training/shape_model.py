@@ -5,7 +5,7 @@ scale), and a Gaussian is fitted to the aligned coordinates with a little shrink
 38 dimensions). The app uses it for two things (src-shared/ceph/shape-model.ts):
 - how plausible a whole tracing is: its Mahalanobis distance to the mean shape;
 - how far each point lies from where the other 18 put it: the conditional mean of that point given
-  the others (a 2 x 36 regression per point) and the conditional spread a true tracing has there.
+  the others (a 2 x 36 regression per point).
 
     python -m training.shape_model --out src-shared/ceph/isbi-shape-model.json
 """
@@ -59,8 +59,7 @@ def fit(shapes: np.ndarray, shrink: float = 0.02) -> dict:
         idx = [2 * i, 2 * i + 1]
         rest = [j for j in range(2 * k) if j not in idx]
         b = cov[np.ix_(idx, rest)] @ np.linalg.inv(cov[np.ix_(rest, rest)])
-        c = cov[np.ix_(idx, idx)] - b @ cov[np.ix_(rest, idx)]
-        cond.append({"regression": b.round(8).tolist(), "covariance": c.round(12).tolist()})
+        cond.append({"regression": b.round(8).tolist()})
     return {
         "mean": mean.round(8).tolist(),
         "precision": prec.round(6).tolist(),

@@ -5,7 +5,7 @@ import type { Pt } from '../../src-shared/metrics.js';
 import type { LoadedModel } from '../inference/model.js';
 import type { Tracing } from '../inference/trace.js';
 import type { Adaptation } from './clinic-model.js';
-import { applyOffsets, fitOffsets, type HeadFrame, type OffsetCase } from './offset.js';
+import { applyOffsets, fitOffsets, unmirror, type HeadFrame, type OffsetCase } from './offset.js';
 
 /** measured on hamedan-dev draws (scripts/adaptation-figures.ts) */
 export const DEFAULT_FRAME: HeadFrame = 'similarity';
@@ -28,8 +28,7 @@ export function tracedCase(id: string, t: Tracing, width: number, truth: Pt[]): 
 
 /** Cases in a frame without reflection (a mirrored film unmirrored), as the offsets are learnt. */
 function unmirrored(c: TracedCase): OffsetCase & { r: number[] } {
-  const flip = (p: Pt) => (c.mirrored ? { x: c.width - 1 - p.x, y: p.y } : { x: p.x, y: p.y });
-  return { model: c.model.map(flip), truth: c.truth.map(flip), r: c.model.map((l) => l.uncertaintyPx) };
+  return { model: unmirror(c.model, c.mirrored, c.width), truth: unmirror(c.truth, c.mirrored, c.width), r: c.model.map((l) => l.uncertaintyPx) };
 }
 
 const quantile = (v: number[], q: number) => {

@@ -30,13 +30,6 @@ export const AdaptationSchema = z.object({
 });
 export type Adaptation = z.infer<typeof AdaptationSchema>;
 
-export interface AdaptedModel {
-  model: LoadedModel;
-  adaptation?: Adaptation;
-  /** what made a tracing: recorded with it */
-  label: string;
-}
-
 export function offsetModelOf(a: Adaptation): OffsetModel {
   return { offsets: a.offsets, cases: a.cases.length, frame: a.frame };
 }
@@ -63,26 +56,10 @@ export function readAdaptation(dir: string): Adaptation {
   return parsed.data;
 }
 
-/** `--model DIR`: a model folder with its own card, or a clinic adaptation of the shipped model. */
-export async function loadModelOrAdaptation(dir: string | undefined, opts: LoadOptions = {}): Promise<AdaptedModel> {
-  if (!dir) {
-    const model = await loadModel(opts);
-    return { model, label: `${model.card.name} ${model.card.version}` };
-  }
-  if (fs.existsSync(path.join(dir, ADAPTATION_FILE))) {
-    const adaptation = readAdaptation(dir);
-    const model = await loadModel({ ...opts, adaptation });
-    // the card's hash is the file's: loadModel checked it
-    if (model.card.sha256 !== adaptation.parent.sha256 || model.card.version !== adaptation.parent.version) {
-      await model.close();
-      throw new AppError('model_invalid', `${dir} adapts ${adaptation.parent.name} ${adaptation.parent.version}, not the model installed here (${model.card.name} ${model.card.version}): adapt again`);
-    }
-    if (adaptation.offsets.length !== model.card.landmarks.length) {
-      await model.close();
-      throw new AppError('model_invalid', `${dir} has ${adaptation.offsets.length} offsets for a model of ${model.card.landmarks.length} landmarks`);
-    }
-    return { model, adaptation, label: `${model.card.name} ${model.card.version} + clinic offsets (${adaptation.cases.length} cases, ${adaptation.created_at.slice(0, 10)})` };
-  }
-  const model = await loadModel({ ...opts, cardPath: findModelCard(dir) });
-  return { model, label: `${model.card.name} ${model.card.version}` };
+/** `--model DIR`: a model folder with its own card, or a clinic adaptation of the shipped model
+ *  (loadModel checks that it adapts this very model). */
+export async function loadModelOrAdaptation(dir: string | undefined, opts: LoadOptions = {}): Promise<LoadedModel> {
+  if (!dir) return loadModel(opts);
+  if (fs.existsSync(path.join(dir, ADAPTATION_FILE))) return loadModel({ ...opts, adaptation: readAdaptation(dir) });
+  return loadModel({ ...opts, cardPath: findModelCard(dir) });
 }

@@ -28,6 +28,10 @@ export interface ClinicStatus {
   active: string | null;
 }
 
+function info(id: string, a: Adaptation): ClinicModelInfo {
+  return { id, adaptation: a, beatsParent: a.measured.adapted.mre_px < a.measured.parent.mre_px };
+}
+
 export function clinicModelsDir(store: CaseStore): string {
   return path.join(path.dirname(store.path), 'clinic-models');
 }
@@ -39,7 +43,8 @@ export function correctedCases(store: CaseStore, parent: LoadedModel): TracedCas
   for (let offset = 0; ; offset += 1000) {
     const page = store.listCases({ limit: 1000, offset });
     for (const summary of page) {
-      if (summary.currentSetId === null) continue;
+      // the list says enough to pass over most cases without reading their points
+      if (summary.currentSetId === null || !summary.imageCheck || (summary.reviewedAt === null && summary.handPoints === 0)) continue;
       const c = store.getCase(summary.imageId);
       const s = c.landmarks!;
       if (s.set.modelName !== parent.card.name || s.set.modelVersion !== parent.card.version || !s.set.check) continue;
@@ -71,7 +76,7 @@ export function listClinicModels(store: CaseStore, parent: LoadedModel): ClinicM
     try {
       const a = readAdaptation(path.join(dir, id));
       if (a.parent.sha256 !== parent.card.sha256) continue; // adapts another model: not offered
-      out.push({ id, adaptation: a, beatsParent: a.measured.adapted.mre_px < a.measured.parent.mre_px });
+      out.push(info(id, a));
     } catch {
       // a broken folder is not offered; the others still are
     }
@@ -98,7 +103,7 @@ export function adaptFromDatabase(store: CaseStore, parent: LoadedModel, mmPerPi
   const a = adaptFromCases(parent, cases, { mmPerPixel, now });
   const id = now.toISOString().replace(/[:.]/g, '-');
   writeAdaptation(path.join(clinicModelsDir(store), id), a);
-  return { id, adaptation: a, beatsParent: a.measured.adapted.mre_px < a.measured.parent.mre_px };
+  return info(id, a);
 }
 
 /** Puts a clinic model in use (null: back to the shipped model). One that did not beat its parent

@@ -66,3 +66,9 @@ export function applyOffsets(m: OffsetModel, points: readonly Pt[]): Pt[] {
     return { x: p.x + d.x, y: p.y + d.y };
   });
 }
+
+/** A mirrored film's points in a frame without reflection, as the head frame needs (the same call
+ *  maps them back). */
+export function unmirror(points: readonly Pt[], mirrored: boolean, width: number): Pt[] {
+  return points.map((p) => (mirrored ? { x: width - 1 - p.x, y: p.y } : { x: p.x, y: p.y }));
+}

@@ -166,6 +166,7 @@ export function createCaseRepository(db: Db, now: () => Date) {
                   s.study_date AS studyDate, s.description AS studyDescription, i.source_path AS sourcePath,
                   i.format AS format, i.width AS width, i.height AS height, i.created_at AS importedAt,
                   cs.id AS currentSetId, cs.image_check AS imageCheck, cs.reviewed_at AS reviewedAt, i.trace_anyway AS traceAnyway,
+                  (SELECT count(*) FROM landmark_points hp WHERE hp.set_id = cs.id AND hp.source = 'hand') AS handPoints,
                   (SELECT count(*) FROM landmark_model_points mp
                      JOIN landmark_points lp ON lp.set_id = mp.set_id AND lp.landmark_id = mp.landmark_id AND lp.source = 'model'
                    WHERE mp.set_id = cs.id AND mp.flagged = 1

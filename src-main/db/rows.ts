@@ -274,6 +274,8 @@ export const CaseSummaryRow = z.object({
   imageCheck: jsonOf(ImageCheckSchema).nullable(),
   reviewedAt: timestamp.nullable(),
   toReview: z.number().int().nonnegative(),
+  /** points of that set placed or moved by hand */
+  handPoints: z.number().int().nonnegative(),
   traceAnyway: z.union([z.literal(0), z.literal(1)]).transform((v) => v === 1),
 });
 export type CaseSummary = z.output<typeof CaseSummaryRow>;

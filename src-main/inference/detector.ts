@@ -29,7 +29,7 @@ export interface Detection {
   landmarks: DetectedLandmark[];
   /** the points where the model saw them (upright, model-input pixels) and what the uncertainty
    *  of each is estimated from (uncertainty.ts) */
-  modelFrame: { points: DecodedPoint[]; features: PointFeatures[]; sourcePxPerInputPx: number };
+  modelFrame: { points: DecodedPoint[]; features: PointFeatures[]; sourcePxPerInputPx: number; shapeD2?: number };
   timingsMs: { preprocess: number; inference: number; decode: number };
 }
 
@@ -161,12 +161,12 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOpt
       lm.yMm = lm.y * opts.spacing.rowMm;
     }
   }
-  const features = pointFeatures(model.card, output, decoded);
+  const { features, shapeD2 } = pointFeatures(model.card, output, decoded);
   const t3 = performance.now();
   return {
     landmarks,
     // model-input pixels -> source pixels: the letterbox's scale (a reduced read's span included)
-    modelFrame: { points: decoded, features, sourcePxPerInputPx: (box.span.width / box.resizedW) * (small ? small.span.width / small.width : 1) },
+    modelFrame: { points: decoded, features, shapeD2, sourcePxPerInputPx: (box.span.width / box.resizedW) * (small ? small.span.width / small.width : 1) },
     timingsMs: { preprocess: t1 - t0, inference: t2 - t1, decode: t3 - t2 },
   };
 }

@@ -105,6 +105,11 @@ export interface LoadOptions {
 export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
   const cardPath = opts.cardPath ?? findModelCard();
   const card = readModelCard(cardPath);
+  const a = opts.adaptation;
+  // the card's hash is the file's (checked below): an adaptation names the very model it adapts
+  if (a && (a.parent.sha256 !== card.sha256 || a.parent.version !== card.version || a.offsets.length !== card.landmarks.length)) {
+    throw new AppError('model_invalid', `the clinic model adapts ${a.parent.name} ${a.parent.version}, not the model installed here (${card.name} ${card.version}): adapt again`);
+  }
   const onnxPath = path.join(path.dirname(cardPath), card.file);
   if (!fs.existsSync(onnxPath)) throw new AppError('model_invalid', `model file ${onnxPath} named by its card is missing`);
   if (opts.verifyHash !== false) {

@@ -16,10 +16,6 @@ export interface Orientation {
 
 export const UPRIGHT: Orientation = { rotation: 0, mirrored: false, inverted: false };
 
-export function isUpright(o: Orientation): boolean {
-  return o.rotation === 0 && !o.mirrored && !o.inverted;
-}
-
 /** training/orient.py's class index: 4 * mirrored + clockwise quarter turns. */
 export function geometryClass(o: Pick<Orientation, 'rotation' | 'mirrored'>): number {
   return (o.mirrored ? 4 : 0) + o.rotation / 90;
@@ -81,14 +77,12 @@ export function uprightPixels<T extends Uint8Array | Float32Array>(o: Orientatio
   return out;
 }
 
-export const THUMBNAIL = 128;
-
-/** The whole image area-resized into a THUMBNAIL square, centred, zero padded, scaled to 0..1:
- *  what training/orient.py's thumbnail() makes. */
-export function thumbnail(pixels: ArrayLike<number>, w: number, h: number): Float32Array {
-  const box = new Letterbox(w, h, THUMBNAIL, THUMBNAIL);
-  const out = new Float32Array(THUMBNAIL * THUMBNAIL);
-  areaResampleInto(pixels, w, h, box.resizedW, box.resizedH, out, THUMBNAIL, box.offsetY * THUMBNAIL + box.offsetX);
+/** The whole image area-resized into a size x size square (the orientation card's input size),
+ *  centred, zero padded, scaled to 0..1: what training/orient.py's thumbnail() makes. */
+export function thumbnail(pixels: ArrayLike<number>, w: number, h: number, size: number): Float32Array {
+  const box = new Letterbox(w, h, size, size);
+  const out = new Float32Array(size * size);
+  areaResampleInto(pixels, w, h, box.resizedW, box.resizedH, out, size, box.offsetY * size + box.offsetX);
   for (let i = 0; i < out.length; i++) out[i] /= 255;
   return out;
 }

@@ -1,13 +1,14 @@
 // The checked tracing of one image: how the film is stored (and straightened), whether it is a
 // lateral cephalogram at all, the landmarks, and how far each may be off, with the points a
 // clinician should look at flagged. What detect, batch, import and eval all run.
-import { isbiShapeModel } from '../../src-shared/ceph/shape-model.js';
 import type { DetectedLandmark, Detection, DetectOptions, GreyImage, Spacing } from './detector.js';
 import { detect } from './detector.js';
+import { readForModel, readForModelTurned } from './read-for-model.js';
+import type { DecodedImageMeta, ModelReadyImage } from '../imaging/types.js';
 import type { LoadedModel } from './model.js';
 import { describeOrientation, fromGeometryClass, thumbnail, UPRIGHT, type Orientation } from './orientation.js';
 import { probabilityBeyond, radii } from './uncertainty.js';
-import { applyOffsets, type OffsetModel } from '../adaptation/offset.js';
+import { applyOffsets, unmirror } from '../adaptation/offset.js';
 import { offsetModelOf } from '../adaptation/clinic-model.js';
 
 export interface CheckedLandmark extends DetectedLandmark {
@@ -51,15 +52,13 @@ export interface TraceOptions {
   /** the user's word on how the film is stored: the orientation check is then not asked */
   orientation?: Orientation;
   readTurned?: DetectOptions['readTurned'];
-  /** a clinic's instant adaptation (src-main/adaptation): its offsets moved the points, its factor
-   *  scales the stated radii */
-  adaptation?: { offsets: OffsetModel; radiusScale: number };
 }
 
 /** Runs the orientation check on an image as stored. */
 export async function checkOrientation(model: LoadedModel, img: GreyImage): Promise<{ orientation: Orientation; probability: number; confident: boolean } | undefined> {
   if (!model.orient || !model.orientationCard) return undefined;
-  const thumb = img.reduced ? thumbnail(img.reduced.pixels, img.reduced.width, img.reduced.height) : thumbnail(img.pixels, img.width, img.height);
+  const size = model.orientationCard.input.size;
+  const thumb = img.reduced ? thumbnail(img.reduced.pixels, img.reduced.width, img.reduced.height, size) : thumbnail(img.pixels, img.width, img.height, size);
   const p = await model.orient(thumb);
   let best = 0;
   for (let g = 1; g < p.geometry.length; g++) if (p.geometry[g] > p.geometry[best]) best = g;
@@ -88,7 +87,7 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
   const det = await detect(model, img, { spacing: opts.spacing, orientation, readTurned: opts.readTurned });
   const t2 = performance.now();
   const meanConfidence = det.landmarks.reduce((s, l) => s + l.confidence, 0) / det.landmarks.length;
-  const shapeD2 = model.card.landmark_set === 'isbi2015-19' && det.modelFrame.points.length === 19 ? isbiShapeModel().fit(det.modelFrame.points).d2 : undefined;
+  const shapeD2 = det.modelFrame.shapeD2;
   const cc = model.card.checks?.cephalogram;
   let isCephalogram = true;
   if (cc) {
@@ -108,12 +107,11 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
     // what the orientation check said of a chest film means nothing: the verdict is the message
     for (let i = warnings.length - 1; i >= 0; i--) if (warnings[i].code === 'reoriented' || warnings[i].code === 'orientation_unsure') warnings.splice(i, 1);
   }
-  const adaptation = opts.adaptation ?? (model.adaptation && { offsets: offsetModelOf(model.adaptation), radiusScale: model.adaptation.radius_scale });
+  // a clinic's instant adaptation (src-main/adaptation) rides on the model: its offsets move the
+  // points, its factor scales the stated radii
+  const adaptation = model.adaptation && { offsets: offsetModelOf(model.adaptation), radiusScale: model.adaptation.radius_scale };
   if (adaptation && isCephalogram) {
-    // in the head's own frame, which has no reflection: a mirrored film is unmirrored for it
-    const w = img.width;
-    const flip = (p: { x: number; y: number }) => (orientation.mirrored ? { x: w - 1 - p.x, y: p.y } : { x: p.x, y: p.y });
-    const moved = applyOffsets(adaptation.offsets, det.landmarks.map(flip)).map(flip);
+    const moved = unmirror(applyOffsets(adaptation.offsets, unmirror(det.landmarks, orientation.mirrored, img.width)), orientation.mirrored, img.width);
     det.landmarks.forEach((l, i) => {
       l.x = moved[i].x;
       l.y = moved[i].y;
@@ -147,4 +145,17 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
     detection: det,
     timingsMs: { ...det.timingsMs, orientation: t1 - t0, check: t3 - t2 },
   };
+}
+
+/** The spacing a read image carries, for the radii in mm (none: pixels only). */
+export function spacingOf(img: DecodedImageMeta): Spacing | undefined {
+  return img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
+}
+
+/** A file read as the app reads it for the model (read again to its turned size if the film is
+ *  stored a quarter turn away) and traced; the spacing is the file's unless one is given. */
+export async function traceFile(model: LoadedModel, file: string, opts: Omit<TraceOptions, 'readTurned'> = {}): Promise<{ img: ModelReadyImage; tracing: Tracing }> {
+  const img = await readForModel(file, model.card);
+  const tracing = await trace(model, img, { spacing: spacingOf(img), ...opts, readTurned: () => readForModelTurned(file, model.card) });
+  return { img, tracing };
 }

@@ -20,21 +20,21 @@ export interface PointFeatures {
   members: number;
   /** distance from the point's conditional position given the other points, input pixels */
   shape: number;
-  /** the same over the spread true tracings have there */
-  shapeZ: number;
 }
 
 /** Heatmap cells each side of the peak over which the spread is measured: wider than any true
  *  peak (sigma 2 cells), narrower than the distance to a rival structure. */
 const SPREAD_WINDOW = 6;
 
-export function pointFeatures(card: ModelCard, out: ModelOutput, points: DecodedPoint[]): PointFeatures[] {
+/** The uncertainty features of every point, and the tracing's shape distance (shape-model.ts) where
+ *  the landmark set has a shape model. */
+export function pointFeatures(card: ModelCard, out: ModelOutput, points: DecodedPoint[]): { features: PointFeatures[]; shapeD2?: number } {
   const h = card.output.height;
   const w = card.output.width;
   const stride = card.codec.stride;
   const k = points.length;
   const shape = card.landmark_set === 'isbi2015-19' && k === 19 ? isbiShapeModel().fit(points) : undefined;
-  return points.map((p, c) => {
+  const features = points.map((p, c) => {
     const cx = (p.x + 0.5) / stride - 0.5;
     const cy = (p.y + 0.5) / stride - 0.5;
     const spread = heatmapSpread(out.heatmaps, c * h * w, h, w, cx, cy) * stride;
@@ -53,8 +53,9 @@ export function pointFeatures(card: ModelCard, out: ModelOutput, points: Decoded
       }
       members = Math.sqrt(s / out.memberPeaks.length);
     }
-    return { spread, members, shape: shape?.residualPx[c] ?? 0, shapeZ: shape?.residualZ[c] ?? 0 };
+    return { spread, members, shape: shape?.residualPx[c] ?? 0 };
   });
+  return { features, shapeD2: shape?.d2 };
 }
 
 function heatmapSpread(logits: Float32Array, base: number, h: number, w: number, cx: number, cy: number): number {

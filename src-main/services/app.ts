@@ -52,7 +52,7 @@ export function createApp(opts: AppOptions = {}): App {
   let loadError: string | null = null;
   let loading: Promise<LoadedModel> | null = null;
   const model = () => {
-    loading ??= (opts.modelDir ? loadModelOrAdaptation(opts.modelDir, opts.model).then((a) => a.model) : loadModel(opts.model)).then(
+    loading ??= (opts.modelDir ? loadModelOrAdaptation(opts.modelDir, opts.model) : loadModel(opts.model)).then(
       (m) => {
         // the clinic model in use, when the run names no model of its own
         if (!opts.modelDir) {

@@ -10,6 +10,7 @@ import { etaSeconds, type EventBus } from './events.js';
 import { walkFolder } from './folder-walk.js';
 import type { ImageLibrary } from './image-library.js';
 import { imageRecord, modelLabelFields, modelPoints } from './import-service.js';
+import { landmarkSetView } from './case-views.js';
 
 export interface BatchSummary {
   jobId: string;
@@ -130,9 +131,8 @@ export function batchRows(store: CaseStore, jobId: string): Record<string, unkno
         inverted: check ? check.orientation.inverted : '',
         warnings: check ? check.warnings.map((w) => w.code).join(' ') : '',
       };
-      for (const p of c.landmarks?.points ?? []) {
-        const m = p.source === 'model' ? c.landmarks!.modelPoints.find((q) => q.landmarkId === p.landmarkId) : undefined;
-        const u = m?.uncertaintyPx ?? null;
+      for (const p of c.landmarks ? landmarkSetView(c.landmarks).points : []) {
+        const u = p.uncertaintyPx;
         rows.push({
           file: f.path,
           image_id: f.imageId,
@@ -143,7 +143,7 @@ export function batchRows(store: CaseStore, jobId: string): Record<string, unkno
           confidence: p.confidence,
           uncertainty_px: u === null ? '' : round2(u),
           uncertainty_mm: u === null || mm === null ? '' : round2(u * mm),
-          flagged: !!m?.flagged,
+          flagged: p.flagged,
           source: p.source,
           status: 'done',
           error: '',

@@ -5,9 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Adaptation } from '../adaptation/clinic-model.js';
 import { toAppError } from '../../src-shared/errors.js';
-import { trace } from '../inference/trace.js';
+import { traceFile } from '../inference/trace.js';
 import { constantInput, loadModel, type ProviderName } from '../inference/model.js';
-import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
 import type { WorkerReply, WorkerRequest } from './detect-pool.js';
 
 const { cardPath, provider, threads, adaptation } = workerData as { cardPath: string; provider: ProviderName; threads: number; adaptation?: Adaptation };
@@ -26,9 +25,7 @@ try {
         post({ id: msg.id, ok: true, kind: 'bare', ms: performance.now() - t0 });
         return;
       }
-      const img = await readForModel(msg.path, model.card);
-      const spacing = img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
-      const t = await trace(model, img, { spacing, orientation: msg.orientation, readTurned: () => readForModelTurned(msg.path, model.card) });
+      const { img, tracing: t } = await traceFile(model, msg.path, { orientation: msg.orientation });
       const { pixels: _pixels, reduced: _reduced, ...image } = img;
       post({ id: msg.id, ok: true, kind: 'detect', image, landmarks: t.landmarks, check: t.check });
     } catch (e) {

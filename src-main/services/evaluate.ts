@@ -9,7 +9,7 @@ import type { ModelReadyImage } from '../imaging/types.js';
 import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
 import type { LoadedModel } from '../inference/model.js';
 import { geometryClass, storedPixels, toStored, type Orientation } from '../inference/orientation.js';
-import { trace, type TraceOptions } from '../inference/trace.js';
+import { trace } from '../inference/trace.js';
 import type { PointFeatures } from '../inference/uncertainty.js';
 import type { Dataset, GroundTruth } from './eval-dataset.js';
 
@@ -24,8 +24,6 @@ export interface EvalOptions {
   transform?: Orientation;
   /** the flag distance of the figures (points further off than this should be flagged) */
   badMm?: number;
-  /** a clinic's instant adaptation applied to every tracing */
-  adaptation?: TraceOptions['adaptation'];
 }
 
 export interface PointRecord {
@@ -120,7 +118,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
     }
     reads[img.reduced ? 'reduced' : 'full']++;
     if (img.reduced) reads.by_read[img.reduced.read] = (reads.by_read[img.reduced.read] ?? 0) + 1;
-    const t = await trace(model, img, { spacing: { rowMm: ds.mmPerPixel, colMm: ds.mmPerPixel }, adaptation: opts.adaptation, readTurned: () => readForModelTurned(file, model.card) });
+    const t = await trace(model, img, { spacing: { rowMm: ds.mmPerPixel, colMm: ds.mmPerPixel }, readTurned: () => readForModelTurned(file, model.card) });
     const det = t.detection;
     const row = t.landmarks.map((p, k) => radialErrorMm(p, ref[k], ds.mmPerPixel));
     errors.push(row);

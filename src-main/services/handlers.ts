@@ -7,14 +7,13 @@ import type { ApiName, ApiRequest, ApiResponse } from '../../src-shared/api/cont
 import { AppError, toAppError } from '../../src-shared/errors.js';
 import { MANUAL_SET_MODEL } from '../../src-shared/landmarks.js';
 import type { CaseStore } from '../db/store.js';
-import { trace } from '../inference/trace.js';
+import { traceFile } from '../inference/trace.js';
 import { describeProvider, modelLabel, type LoadedModel } from '../inference/model.js';
-import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
 import { caseDetailView, caseSummaryView, clinicView, landmarkSetView } from './case-views.js';
 import { adaptFromDatabase, clinicStatus, useClinicModel } from '../adaptation/clinic-service.js';
 import { etaSeconds, type EventBus } from './events.js';
 import type { ImageLibrary } from './image-library.js';
-import { importFile, modelPoints, spacingOf } from './import-service.js';
+import { importFile, modelPoints } from './import-service.js';
 import type { WatchSetting } from './watch-setting.js';
 
 export type { EventBus } from './events.js';
@@ -53,8 +52,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     const c = store.getCase(imageId);
     const model = await d.model();
     const file = d.library.pathFor(c.image.sha256, c.image.sourcePath);
-    const img = await readForModel(file, model.card);
-    const t = await trace(model, img, { spacing: spacingOf(img), orientation: c.image.orientationOverride ?? undefined, readTurned: () => readForModelTurned(file, model.card) });
+    const { tracing: t } = await traceFile(model, file, { orientation: c.image.orientationOverride ?? undefined });
     return store.saveModelLandmarks(imageId, modelLabel(model).name, modelLabel(model).version, modelPoints(t.landmarks), t.check);
   }
 

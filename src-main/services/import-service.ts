@@ -4,10 +4,9 @@ import { isoDate, type ImportImageInput } from '../db/inputs.js';
 import type { CaseStore } from '../db/store.js';
 import { importImage } from '../imaging/import.js';
 import type { DecodedImageMeta } from '../imaging/types.js';
-import type { DetectedLandmark, Spacing } from '../inference/detector.js';
-import { trace, type CheckedLandmark } from '../inference/trace.js';
+import type { DetectedLandmark } from '../inference/detector.js';
+import { traceFile, type CheckedLandmark } from '../inference/trace.js';
 import { modelLabel, type LoadedModel } from '../inference/model.js';
-import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
 import type { ImageLibrary } from './image-library.js';
 
 // the database's vocabulary; magnification-corrected imager spacing is still imager spacing
@@ -53,20 +52,17 @@ export async function importFile(
 ): Promise<ImportOutcome> {
   const model = opts.detect && deps.model ? await deps.model() : undefined;
   // the viewer decodes its own full-size copy later; the import only needs what the model reads
-  const img = model ? await readForModel(file, model.card) : await importImage(file);
+  const traced = model ? await traceFile(model, file) : undefined;
+  const img = traced ? traced.img : await importImage(file);
   const kept = deps.library.keep(file, img.sha256);
   const record = imageRecord({ ...img, sourcePath: opts.displayPath ?? img.sourcePath }, kept);
-  if (!model) {
+  if (!model || !traced) {
     const r = deps.store.importImageRecord(record);
     return { imageId: r.image.id, duplicate: !r.created };
   }
-  const t = await trace(model, img, { spacing: spacingOf(img), readTurned: () => readForModelTurned(file, model.card) });
+  const t = traced.tracing;
   const r = deps.store.importWithLandmarks({ image: record, ...modelLabelFields(model), points: modelPoints(t.landmarks), check: t.check });
   return { imageId: r.image.id, duplicate: !r.created };
-}
-
-export function spacingOf(img: DecodedImageMeta): Spacing | undefined {
-  return img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
 }
 
 export function modelPoints(landmarks: (DetectedLandmark & Partial<Pick<CheckedLandmark, 'uncertaintyPx' | 'flagged'>>)[]) {

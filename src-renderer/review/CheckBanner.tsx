@@ -9,6 +9,8 @@ interface Props {
   detail: CaseDetail;
   busy: boolean;
   reviewing: boolean;
+  /** flagged points not yet looked at */
+  toReview: number;
   onTraceAnyway(on: boolean): void;
   /** null: let the check decide */
   onOrientation(o: StoredOrientation | null): void;
@@ -27,14 +29,13 @@ const CHOICES: { key: string; label: string; o: Omit<StoredOrientation, 'inverte
   { key: 'm270', label: 'mirrored, turned 90° anticlockwise', o: { rotation: 270, mirrored: true } },
 ];
 
-export function CheckBanner({ detail, busy, reviewing, onTraceAnyway, onOrientation, onStartReview, onSetReviewed }: Props) {
+export function CheckBanner({ detail, busy, reviewing, toReview, onTraceAnyway, onOrientation, onStartReview, onSetReviewed }: Props) {
   const set = detail.landmarks;
   const check = set?.check ?? null;
   const refused = check !== null && !check.isCephalogram;
   const o = check?.orientation;
   const current = detail.orientationOverride ?? (o ? { rotation: o.rotation, mirrored: o.mirrored, inverted: o.inverted } : null);
   const key = current ? CHOICES.find((c) => c.o.rotation === current.rotation && c.o.mirrored === current.mirrored)?.key : undefined;
-  const toReview = set ? set.points.filter((p) => p.flagged && !p.accepted && p.source === 'model').length : 0;
   return (
     <div className={refused && !detail.traceAnyway ? 'check-banner refused' : 'check-banner'} data-testid="check-banner" role="region" aria-label="Image check">
       {refused && (

@@ -11,7 +11,7 @@ const ShapeModelSchema = z.object({
   source: z.string(),
   mean: z.array(z.tuple([z.number(), z.number()])).min(3),
   precision: Matrix,
-  conditional: z.array(z.object({ regression: Matrix, covariance: Matrix })),
+  conditional: z.array(z.object({ regression: Matrix })),
   training_d2: z.object({ median: z.number(), p99: z.number(), max: z.number() }),
 });
 export type ShapeModelData = z.infer<typeof ShapeModelSchema>;
@@ -24,10 +24,8 @@ export interface Pt {
 export interface ShapeFit {
   /** squared Mahalanobis distance of the aligned tracing to the mean shape */
   d2: number;
-  /** per point: distance from its conditional mean given the other points, in the tracing's own
-   *  pixels, and that distance over the spread a true tracing has there (about 1 for a typical point) */
+  /** per point: distance from its conditional mean given the other points, in the tracing's own pixels */
   residualPx: number[];
-  residualZ: number[];
 }
 
 export class ShapeModel {
@@ -55,9 +53,8 @@ export class ShapeModel {
       d2 += d[i] * row;
     }
     const residualPx: number[] = [];
-    const residualZ: number[] = [];
     for (let p = 0; p < k; p++) {
-      const { regression: B, covariance: C } = this.data.conditional[p];
+      const B = this.data.conditional[p].regression;
       let rx = d[2 * p];
       let ry = d[2 * p + 1];
       for (let j = 0, c = 0; j < 2 * k; j++) {
@@ -67,12 +64,8 @@ export class ShapeModel {
         c++;
       }
       residualPx.push(Math.hypot(rx, ry) / scale);
-      // Mahalanobis of the residual under its conditional covariance
-      const det = C[0][0] * C[1][1] - C[0][1] * C[1][0];
-      const m = (C[1][1] * rx * rx - (C[0][1] + C[1][0]) * rx * ry + C[0][0] * ry * ry) / det;
-      residualZ.push(Math.sqrt(Math.max(0, m)));
     }
-    return { d2, residualPx, residualZ };
+    return { d2, residualPx };
   }
 
   /** The similarity (no reflection) that best maps the points onto the unit-size mean shape, as
@@ -100,37 +93,13 @@ export class ShapeModel {
     return n === 0 ? { a: 1, b: 0 } : { a: a / n, b: b / n };
   }
 
-  /** Similarity (no reflection) that best maps the centred points onto the mean shape. */
+  /** The points centred and mapped by similarity() onto the mean shape; its scale. */
   private align(points: readonly Pt[]): { aligned: number[]; scale: number } {
-    const k = this.k;
-    let cx = 0;
-    let cy = 0;
-    for (const p of points) {
-      cx += p.x / k;
-      cy += p.y / k;
-    }
-    let a = 0;
-    let b = 0;
-    let n = 0;
-    for (let i = 0; i < k; i++) {
-      const x = points[i].x - cx;
-      const y = points[i].y - cy;
-      const mx = this.mean[2 * i];
-      const my = this.mean[2 * i + 1];
-      a += x * mx + y * my;
-      b += x * my - y * mx;
-      n += x * x + y * y;
-    }
-    if (n === 0) return { aligned: new Array(2 * k).fill(0), scale: 1 };
-    const sa = a / n;
-    const sb = b / n;
-    const aligned: number[] = [];
-    for (let i = 0; i < k; i++) {
-      const x = points[i].x - cx;
-      const y = points[i].y - cy;
-      aligned.push(sa * x - sb * y, sb * x + sa * y);
-    }
-    return { aligned, scale: Math.hypot(sa, sb) };
+    const { a, b } = this.similarity(points);
+    const cx = points.reduce((s, p) => s + p.x, 0) / this.k;
+    const cy = points.reduce((s, p) => s + p.y, 0) / this.k;
+    const aligned = points.flatMap((p) => [a * (p.x - cx) - b * (p.y - cy), b * (p.x - cx) + a * (p.y - cy)]);
+    return { aligned, scale: Math.hypot(a, b) };
   }
 }
 

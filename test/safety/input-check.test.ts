@@ -9,8 +9,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { importImage } from '../../src-main/imaging/import.js';
 import { loadModel } from '../../src-main/inference/model.js';
-import { readForModel, readForModelTurned } from '../../src-main/inference/read-for-model.js';
-import { trace } from '../../src-main/inference/trace.js';
+import { traceFile } from '../../src-main/inference/trace.js';
 import { cli, DICOM, ISBI, SHARED } from '../helpers/cli.js';
 import { j2kDicom, jpegDicom } from '../imaging/helpers/compressed-dicom.js';
 
@@ -69,9 +68,7 @@ test('non-cephalograms are refused, cephalograms from two centres and as DICOMs 
   ];
   const model = await loadModel();
   const verdict = async (file: string) => {
-    const img = await readForModel(file, model.card);
-    const t = await trace(model, img, { readTurned: () => readForModelTurned(file, model.card) });
-    return t.check;
+    return (await traceFile(model, file)).tracing.check;
   };
   try {
     for (const f of negatives) {

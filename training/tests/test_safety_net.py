@@ -77,7 +77,7 @@ class Calibration(unittest.TestCase):
         sigma = 0.02 * spread ** 2.5  # the truth: log sigma = log 0.02 + 2.5 log spread
         err = sigma * np.sqrt(-2 * np.log(rng.uniform(size=n)))  # Rayleigh radii
         rows = [{"id": f"{i // 19}", "landmark": i % 19, "error_mm": float(e) * 0.4, "error_input_px": float(e),
-                 "features": {"spread": float(s), "members": 1.0, "shape": 1.0, "shapeZ": 1.0}} for i, (e, s) in enumerate(zip(err, spread))]
+                 "features": {"spread": float(s), "members": 1.0, "shape": 1.0}} for i, (e, s) in enumerate(zip(err, spread))]
         with tempfile.TemporaryDirectory() as tmp:
             f = Path(tmp) / "points.json"
             f.write_text(json.dumps(rows))

@@ -5,8 +5,7 @@ import { writeAdaptation, type Adaptation } from '../../adaptation/clinic-model.
 import { adaptFromDatabase, clinicModelsDir } from '../../adaptation/clinic-service.js';
 import { createApp } from '../../services/app.js';
 import { describeProvider, loadModel } from '../../inference/model.js';
-import { readForModel, readForModelTurned } from '../../inference/read-for-model.js';
-import { trace } from '../../inference/trace.js';
+import { traceFile } from '../../inference/trace.js';
 import { folderDataset } from '../../services/eval-dataset.js';
 import { info } from '../output.js';
 import { ProgressLine } from '../progress.js';
@@ -42,8 +41,7 @@ export function registerAdapt(program: Command): void {
       const cases: TracedCase[] = [];
       for (const [i, id] of ds.ids.entries()) {
         const file = ds.imagePath(id);
-        const img = await readForModel(file, model.card);
-        const t = await trace(model, img, { readTurned: () => readForModelTurned(file, model.card) });
+        const { img, tracing: t } = await traceFile(model, file);
         if (!t.check.isCephalogram) info(`\n${path.basename(file)}: not a cephalogram by the check; left out`);
         else cases.push(tracedCase(id, t, img.width, ds.truth.get(id)!));
         bar.update(i + 1, ds.ids.length, id);

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { toAppError } from '../../../src-shared/errors.js';
-import { readForModel, readForModelTurned } from '../../inference/read-for-model.js';
-import { trace } from '../../inference/trace.js';
+import { traceFile } from '../../inference/trace.js';
 import { CHECK_CSV_COLUMNS, checkCsv, checkJson, landmarkJson, orientationFromOptions, type OrientationOptions } from '../check-output.js';
-import { describeProvider } from '../../inference/model.js';
-import { loadModelOrAdaptation, offsetModelOf } from '../../adaptation/clinic-model.js';
+import { describeProvider, modelLabel } from '../../inference/model.js';
+import { loadModelOrAdaptation } from '../../adaptation/clinic-model.js';
 import { formatFromPath, info, toCsv, writeResult } from '../output.js';
 import { nativeJpegStatus } from '../../imaging/codecs/native-jpeg.js';
 
@@ -21,16 +20,15 @@ export function registerDetect(program: Command): void {
     .option('--model <dir>', 'a clinic model folder (`medsapiens adapt`) or another model folder with its card')
     .action(async (files: string[], opts: { out?: string; format?: string; model?: string } & OrientationOptions) => {
       const orientation = orientationFromOptions(opts);
-      const { model, adaptation, label } = await loadModelOrAdaptation(opts.model);
-      info(`model ${label} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
-      const adapt = adaptation && { offsets: offsetModelOf(adaptation), radiusScale: adaptation.radius_scale };
+      const model = await loadModelOrAdaptation(opts.model);
+      const adaptation = model.adaptation;
+      info(`model ${modelLabel(model).name} ${modelLabel(model).version} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
       const results: Record<string, unknown>[] = [];
       let failed = 0;
       for (const file of files) {
         try {
-          const img = await readForModel(file, model.card);
-          const spacing = img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
-          const t = await trace(model, img, { spacing, orientation, adaptation: adapt, readTurned: () => readForModelTurned(file, model.card) });
+          // a clinic model's correction rides on the model (trace applies it)
+          const { img, tracing: t } = await traceFile(model, file, { orientation });
           if (!t.check.isCephalogram) info(`${file}: ${t.check.warnings.find((w) => w.code === 'not_cephalogram')?.message}`);
           results.push({
             file,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { describeProvider } from '../../inference/model.js';
-import { loadModelOrAdaptation, offsetModelOf } from '../../adaptation/clinic-model.js';
+import { describeProvider, modelLabel } from '../../inference/model.js';
+import { loadModelOrAdaptation } from '../../adaptation/clinic-model.js';
 import { TRANSFORMS } from '../../inference/orientation.js';
 import { evaluateDataset, formatEval } from '../../services/evaluate.js';
 import { folderDataset, isbiDataset, type Dataset } from '../../services/eval-dataset.js';
@@ -49,8 +49,9 @@ export function registerEval(program: Command): void {
       }
       const transform = TRANSFORMS[opts.transform];
       if (!transform) throw new Error(`--transform must be one of ${Object.keys(TRANSFORMS).join(', ')}`);
-      const { model, adaptation, label } = await loadModelOrAdaptation(opts.model);
-      info(`model ${label} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
+      const model = await loadModelOrAdaptation(opts.model);
+      const adaptation = model.adaptation;
+      info(`model ${modelLabel(model).name} ${modelLabel(model).version} on ${describeProvider(model.provider)}; ${nativeJpegStatus()}`);
       const excluded = adaptation ? dataset.ids.filter((id) => adaptation.cases.includes(id)) : [];
       if (excluded.length) {
         // measured on cases it learnt from, an adaptation would look better than it is
@@ -62,7 +63,6 @@ export function registerEval(program: Command): void {
         dataset,
         limit: opts.limit,
         transform: opts.transform === 'none' ? undefined : transform,
-        adaptation: adaptation && { offsets: offsetModelOf(adaptation), radiusScale: adaptation.radius_scale },
         onProgress: (d, t, id) => bar.update(d, t, id),
       });
       bar.stop();
