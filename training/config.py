@@ -27,6 +27,12 @@ DEFAULTS = {
     "train_ids": None,  # default: train.txt minus the validation ids
     "val_ids": None,  # default: every tenth id of train.txt
     "augment": {},
+    # device-robust augmentation (device_augment.py) instead of augment.py: {"families": [...]}
+    "device_augment": None,
+    "device_p": 1.0,  # the share of samples device_augment draws; the others get augment.py's
+    # validation ids also in this many degraded copies each (data.degraded_validation); when > 0 a
+    # checkpoint is selected by the mean of the plain and the degraded validation MRE
+    "val_degraded": 0,
     "threads": 2,
     # a checkpoint (best.pt / last.pt of an earlier run) whose weights start this run, with a new
     # optimiser and schedule: a warm restart for a model that was still improving when its

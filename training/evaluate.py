@@ -4,6 +4,11 @@
     python3 -m training.evaluate --checkpoint runs/a/last.pt runs/b/last.pt --split val   # an ensemble
 
 Splits: train, test1, test2 as the dataset names them, and val (the held-out tenth of train).
+Any other folder of images with tracing CSVs (`id,x1,y1,...`; several: their mean) at a stated
+spacing, e.g. hamedan-dev (its 0.123 mm/px is an estimate):
+
+    python3 -m training.evaluate --checkpoint runs/x/best.pt --images ../shared/data/hamedan-dev/images \
+        --tracings ../shared/data/hamedan-dev/a.csv ../shared/data/hamedan-dev/b.csv --mm-per-px 0.123
 """
 from __future__ import annotations
 
@@ -90,19 +95,72 @@ def evaluate_checkpoint(checkpoints: list, split: str, root: Path, device="cpu")
     return result
 
 
+def read_tracings(paths: list) -> dict:
+    """Tracing CSVs (id,x1,y1,...,xK,yK in pixels) -> {id: (K, 2)}, the mean of several."""
+    import csv
+    tables = []
+    for p in paths:
+        with open(p, newline="") as f:
+            rows = list(csv.DictReader(f))
+        k = sum(1 for c in rows[0] if c.startswith("x"))
+        tables.append({r["id"]: np.array([(float(r[f"x{i}"]), float(r[f"y{i}"])) for i in range(1, k + 1)]) for r in rows})
+    ids = sorted(set.intersection(*(set(t) for t in tables)))
+    return {i: np.mean([t[i] for t in tables], axis=0) for i in ids}
+
+
+def evaluate_folder(checkpoints: list, images: Path, tracings: list, mm_per_px: float, device="cpu") -> dict:
+    """The same figures on any folder of images named by the tracings' ids (any extension PIL reads)."""
+    from PIL import Image
+
+    from .ensemble import load_ensemble
+    from .preprocess import Letterbox
+    model, cfg, _ = load_ensemble(checkpoints)
+    h, w = cfg["input_size"]
+    codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
+    gt = read_tracings(tracings)
+    files = {p.stem: p for p in Path(images).iterdir() if p.is_file()}
+    ids = [i for i in gt if i in files]
+    imgs, boxes = [], []
+    for i in ids:
+        with Image.open(files[i]) as im:
+            grey = np.asarray(im.convert("L"), dtype=np.uint8)
+        box = Letterbox(grey.shape[1], grey.shape[0], w, h)
+        imgs.append(box.apply(grey))
+        boxes.append(box)
+    pred, conf = predict(model, imgs, boxes, codec, device)
+    err = radial_errors(pred, np.stack([gt[i] for i in ids])) * mm_per_px
+    res = {"images": str(images), "tracings": [str(t) for t in tracings], "mm_per_px": mm_per_px,
+           "checkpoint": " + ".join(map(str, checkpoints)), "ids": ids, "vs_mean": summarise(err),
+           "mean_confidence": float(conf.mean())}
+    res["vs_mean"]["per_image_mre_mm"] = [float(e) for e in err.mean(1)]
+    return res
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", required=True, nargs="+", help="several: their ensemble")
     ap.add_argument("--split", default="test1")
     ap.add_argument("--data-root", default=str(DEFAULT_ROOT))
     ap.add_argument("--json")
+    ap.add_argument("--images", help="a folder of images instead of an ISBI split")
+    ap.add_argument("--tracings", nargs="+", help="with --images: tracing CSVs (several: their mean)")
+    ap.add_argument("--mm-per-px", type=float, help="with --images: the images' pixel spacing")
+    ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
+    if args.images:
+        if not args.tracings or not args.mm_per_px:
+            ap.error("--images needs --tracings and --mm-per-px")
+        res = evaluate_folder([Path(c) for c in args.checkpoint], Path(args.images), args.tracings, args.mm_per_px)
+        if args.json:
+            Path(args.json).write_text(json.dumps(res, indent=2))
+        print(format_table(f"{args.images} vs mean of {len(args.tracings)}", res["vs_mean"]))
+        return
     res = evaluate_checkpoint([Path(c) for c in args.checkpoint], args.split, Path(args.data_root))
-    for ref in ("mean", "senior", "junior"):
-        print(format_table(f"{args.split} vs {ref}", res[f"vs_{ref}"]))
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2))
+    for ref in ("mean", "senior", "junior"):
+        print(format_table(f"{args.split} vs {ref}", res[f"vs_{ref}"]))
 
 
 if __name__ == "__main__":

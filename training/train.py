@@ -22,7 +22,8 @@ from torch.utils.data.distributed import DistributedSampler
 from .augment import AugmentConfig
 from .codec import HeatmapCodec
 from .config import load_config
-from .data import LandmarkDataset, input_cache, load_inputs
+from .data import DeviceLandmarkDataset, LandmarkDataset, degraded_validation, input_cache, load_inputs
+from .device_augment import DeviceAugmentConfig
 from .evaluate import predict, radial_errors
 from .isbi import DEFAULT_ROOT, PIXEL_SPACING_MM, read_split, validation_ids
 from .lora import inject_lora, lora_parameters
@@ -125,9 +126,20 @@ def main(argv=None):
     codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
     cache = input_cache()
     imgs, boxes, pts = load_inputs(root, train_ids, (h, w), cache)
-    ds = LandmarkDataset(imgs, boxes, pts, codec, AugmentConfig(**cfg["augment"]), cfg["seed"])
+    if cfg["device_augment"] is not None:
+        da = dict(cfg["device_augment"])
+        if "families" in da:
+            da["families"] = tuple(da["families"])
+        imgs2, boxes2, _ = load_inputs(root, train_ids, (2 * h, 2 * w), cache)
+        plain = LandmarkDataset(imgs, boxes, pts, codec, AugmentConfig(**cfg["augment"]), cfg["seed"])
+        ds = DeviceLandmarkDataset(imgs2, boxes2, pts, codec, DeviceAugmentConfig(**da), cfg["seed"], (h, w), PIXEL_SPACING_MM,
+                                   plain, cfg["device_p"])
+    else:
+        ds = LandmarkDataset(imgs, boxes, pts, codec, AugmentConfig(**cfg["augment"]), cfg["seed"])
     if val_ids:
         vimgs, vboxes, vpts = load_inputs(root, val_ids, (h, w), cache)
+        if cfg["val_degraded"]:
+            dimgs, dboxes, dpts = degraded_validation(root, val_ids, cfg["val_degraded"], (h, w))
 
     model, groups, info = prepare_model(cfg)
     model.to(device)
@@ -192,6 +204,11 @@ def main(argv=None):
             mre = float(err.mean())
             per_lm = err.mean(0)
             msg += f" | val MRE {mre:.3f} mm SDR2 {(err <= 2).mean()*100:.1f}% worst lm {int(per_lm.argmax())+1} {per_lm.max():.2f} mm minconf {conf.mean(0).min():.2f} (momentum BN {momentum_mre:.3f} mm)"
+            if cfg["val_degraded"]:
+                dpred, _ = predict(model, dimgs, dboxes, codec, device)
+                dmre = float((radial_errors(dpred, dpts) * PIXEL_SPACING_MM).mean())
+                msg += f" degraded val MRE {dmre:.3f} mm"
+                mre = (mre + dmre) / 2
             if mre < best["val_mre_mm"]:
                 best = {"val_mre_mm": mre, "epoch": epoch + 1}
                 save_atomic({"model": model.state_dict(), "config": cfg, "epoch": epoch, "val_mre_mm": mre}, out / "best.pt")
