@@ -21,6 +21,8 @@ export const ImageCheckSchema = z.object({
     description: z.string(),
   }),
   shapeD2: z.number().nonnegative().optional(),
+  /** traced a second time with the skull resampled to the training films' size: by this factor */
+  reframeZoom: z.number().positive().optional(),
   meanConfidence: z.number().min(0).max(1),
   warnings: z.array(CheckWarningSchema),
 });

@@ -43,6 +43,19 @@ export const ModelCardSchema = z.object({
     reduced_decode: z.array(z.enum(REDUCED_DECODES)).optional(),
     pad_value: z.number(),
     orientation: z.enum(['facing-right', 'facing-left']),
+    /** reframing (src-main/inference/framing.ts, training/framing.py): a skull whose first tracing's
+     *  size is more than min_log_ratio (natural log) from the training tracings' is traced again,
+     *  the input resampled to their mean size and centre (model-input pixels) */
+    reframe: z
+      .object({
+        centroid: z.tuple([z.number(), z.number()]),
+        size: z.number().positive(),
+        log_size_sd: z.number().nonnegative(),
+        min_log_ratio: z.number().nonnegative(),
+        fitted_on: z.string(),
+        figures: z.record(z.string(), z.unknown()).optional(),
+      })
+      .optional(),
   }),
   output: z.object({
     name: z.string(),

@@ -26,18 +26,35 @@ THRESHOLDS_MM = (2.0, 2.5, 3.0, 4.0)
 
 
 @torch.no_grad()
-def predict(model, images, boxes, codec: HeatmapCodec, device, batch: int = 4):
-    """images (N, H, W) 0..255 letterboxed -> points (N, K, 2) source pixels, conf (N, K)."""
+def predict_input(model, images, codec: HeatmapCodec, device, batch: int = 4):
+    """images (N, H, W) 0..255 model inputs -> points (N, K, 2) input pixels, conf (N, K)."""
     model.eval()
     pts, confs = [], []
     for s in range(0, len(images), batch):
         x = torch.from_numpy(np.asarray(images[s:s + batch])[:, None] / 255.0).float().to(device)
         logits = model(x).float().cpu().numpy()
-        for j, lg in enumerate(logits):
+        for lg in logits:
             p, c = codec.decode(lg)
-            pts.append(boxes[s + j].to_source(p))
+            pts.append(p)
             confs.append(c)
     return np.stack(pts), np.stack(confs)
+
+
+def predict(model, images, boxes, codec: HeatmapCodec, device, batch: int = 4, framing: dict | None = None):
+    """images (N, H, W) 0..255 letterboxed -> points (N, K, 2) source pixels, conf (N, K).
+    framing ({target, min_log_ratio}, framing.py): a skull framed unlike the training images is
+    traced a second time, reframed."""
+    pts, confs = predict_input(model, images, codec, device, batch)
+    if framing:
+        from .framing import reframe_params, unwarp_points, warp
+        redo = [(n, r) for n in range(len(images)) if (r := reframe_params(pts[n], framing["target"], framing["min_log_ratio"]))]
+        if redo:
+            tc = framing["target"]["centroid"]
+            again = [warp(np.asarray(images[n], np.float32), zoom, c, tc, 0.0) for n, (zoom, c) in redo]
+            p2, c2 = predict_input(model, again, codec, device, batch)
+            for (n, (zoom, c)), p, cf in zip(redo, p2, c2):
+                pts[n], confs[n] = unwarp_points(p, zoom, c, tc), cf
+    return np.stack([b.to_source(p) for b, p in zip(boxes, pts)]), confs
 
 
 def radial_errors(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
@@ -73,7 +90,7 @@ def split_images(root: Path, split: str) -> list:
     return validation_ids(read_split(root, "train")) if split == "val" else read_split(root, split)
 
 
-def evaluate_checkpoint(checkpoints: list, split: str, root: Path, device="cpu") -> dict:
+def evaluate_checkpoint(checkpoints: list, split: str, root: Path, device="cpu", framing: dict | None = None) -> dict:
     """checkpoints: one, or several evaluated as their ensemble (ensemble.py)."""
     from .data import input_cache, load_inputs
     from .ensemble import load_ensemble
@@ -82,7 +99,7 @@ def evaluate_checkpoint(checkpoints: list, split: str, root: Path, device="cpu")
     codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
     ids = split_images(root, split)
     imgs, boxes, _ = load_inputs(root, ids, (h, w), input_cache())
-    pred, conf = predict(model, imgs, boxes, codec, device)
+    pred, conf = predict(model, imgs, boxes, codec, device, framing=framing)
     result = {"split": split, "checkpoint": " + ".join(map(str, checkpoints)), "pixel_spacing_mm": PIXEL_SPACING_MM,
               "ids": ids}
     for ref in ("mean", "senior", "junior"):
@@ -108,7 +125,8 @@ def read_tracings(paths: list) -> dict:
     return {i: np.mean([t[i] for t in tables], axis=0) for i in ids}
 
 
-def evaluate_folder(checkpoints: list, images: Path, tracings: list, mm_per_px: float, device="cpu") -> dict:
+def evaluate_folder(checkpoints: list, images: Path, tracings: list, mm_per_px: float, device="cpu",
+                    framing: dict | None = None) -> dict:
     """The same figures on any folder of images named by the tracings' ids (any extension PIL reads)."""
     from PIL import Image
 
@@ -127,7 +145,7 @@ def evaluate_folder(checkpoints: list, images: Path, tracings: list, mm_per_px: 
         box = Letterbox(grey.shape[1], grey.shape[0], w, h)
         imgs.append(box.apply(grey))
         boxes.append(box)
-    pred, conf = predict(model, imgs, boxes, codec, device)
+    pred, conf = predict(model, imgs, boxes, codec, device, framing=framing)
     err = radial_errors(pred, np.stack([gt[i] for i in ids])) * mm_per_px
     res = {"images": str(images), "tracings": [str(t) for t in tracings], "mm_per_px": mm_per_px,
            "checkpoint": " + ".join(map(str, checkpoints)), "ids": ids, "vs_mean": summarise(err),
@@ -146,17 +164,22 @@ def main(argv=None):
     ap.add_argument("--tracings", nargs="+", help="with --images: tracing CSVs (several: their mean)")
     ap.add_argument("--mm-per-px", type=float, help="with --images: the images' pixel spacing")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--reframe", type=Path, help="a model card: reframe as its input.reframe says (framing.py)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
+    framing = None
+    if args.reframe:
+        r = json.loads(args.reframe.read_text())["input"]["reframe"]
+        framing = {"target": r, "min_log_ratio": r["min_log_ratio"]}
     if args.images:
         if not args.tracings or not args.mm_per_px:
             ap.error("--images needs --tracings and --mm-per-px")
-        res = evaluate_folder([Path(c) for c in args.checkpoint], Path(args.images), args.tracings, args.mm_per_px)
+        res = evaluate_folder([Path(c) for c in args.checkpoint], Path(args.images), args.tracings, args.mm_per_px, framing=framing)
         if args.json:
             Path(args.json).write_text(json.dumps(res, indent=2))
         print(format_table(f"{args.images} vs mean of {len(args.tracings)}", res["vs_mean"]))
         return
-    res = evaluate_checkpoint([Path(c) for c in args.checkpoint], args.split, Path(args.data_root))
+    res = evaluate_checkpoint([Path(c) for c in args.checkpoint], args.split, Path(args.data_root), framing=framing)
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2))
     for ref in ("mean", "senior", "junior"):

@@ -5,6 +5,7 @@ import { decodeHeatmaps, type DecodedPoint } from './codec.js';
 import { toStored, uprightPixels, uprightSize, UPRIGHT, type Orientation } from './orientation.js';
 import { pointFeatures, type PointFeatures } from './uncertainty.js';
 import { Letterbox, type Point } from './letterbox.js';
+import { reframeFor, unwarpPoint, warpInput } from './framing.js';
 import type { LoadedModel, ModelOutput } from './model.js';
 import type { ModelPixels } from '../imaging/types.js';
 
@@ -27,9 +28,10 @@ export interface DetectedLandmark {
 
 export interface Detection {
   landmarks: DetectedLandmark[];
-  /** the points where the model saw them (upright, model-input pixels) and what the uncertainty
+  /** the points where the model saw them (upright, model-input pixels; the reframed input's where
+   *  it was reframed: reframeZoom) and what the uncertainty
    *  of each is estimated from (uncertainty.ts) */
-  modelFrame: { points: DecodedPoint[]; features: PointFeatures[]; sourcePxPerInputPx: number; shapeD2?: number };
+  modelFrame: { points: DecodedPoint[]; features: PointFeatures[]; sourcePxPerInputPx: number; shapeD2?: number; reframeZoom?: number };
   timingsMs: { preprocess: number; inference: number; decode: number };
 }
 
@@ -151,10 +153,21 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOpt
   const flip = needsFlip(model.card, mirrored);
   const { input, box } = preprocess(work, model.card, flip, o.inverted);
   const t1 = performance.now();
-  const output = await model.run(input, 1);
+  let output = await model.run(input, 1);
+  let decoded = decodeOutput(model.card, output);
+  // a skull framed unlike the training films is traced again, reframed (framing.ts); the points
+  // come back to the first input's frame, the uncertainty features stay in the reframed one
+  let firstFrame = decoded;
+  const target = model.card.input.reframe;
+  const reframe = target && reframeFor(decoded, target);
+  if (reframe) {
+    const { width, height, scale, mean, std, pad_value } = model.card.input;
+    output = await model.run(warpInput(input, width, height, reframe, target, (pad_value * scale - mean) / std), 1);
+    decoded = decodeOutput(model.card, output);
+    firstFrame = decoded.map((p) => ({ ...p, ...unwarpPoint(p, reframe, target) }));
+  }
   const t2 = performance.now();
-  const decoded = decodeOutput(model.card, output);
-  const landmarks = fromModelFrame(model.card, decoded, box, flip).map((l) => ({ ...l, ...unturn(l) }));
+  const landmarks = fromModelFrame(model.card, firstFrame, box, flip).map((l) => ({ ...l, ...unturn(l) }));
   if (opts.spacing) {
     for (const lm of landmarks) {
       lm.xMm = lm.x * opts.spacing.colMm;
@@ -166,7 +179,13 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOpt
   return {
     landmarks,
     // model-input pixels -> source pixels: the letterbox's scale (a reduced read's span included)
-    modelFrame: { points: decoded, features, shapeD2, sourcePxPerInputPx: (box.span.width / box.resizedW) * (small ? small.span.width / small.width : 1) },
+    modelFrame: {
+      points: decoded,
+      features,
+      shapeD2,
+      sourcePxPerInputPx: ((box.span.width / box.resizedW) * (small ? small.span.width / small.width : 1)) / (reframe?.zoom ?? 1),
+      reframeZoom: reframe?.zoom,
+    },
     timingsMs: { preprocess: t1 - t0, inference: t2 - t1, decode: t3 - t2 },
   };
 }

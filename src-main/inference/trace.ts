@@ -36,6 +36,8 @@ export interface ImageCheck {
   };
   /** squared Mahalanobis distance of the tracing to the training shapes (about 30-60 for a skull) */
   shapeD2?: number;
+  /** the skull was framed unlike the training films: traced again, resampled by this factor (framing.ts) */
+  reframeZoom?: number;
   meanConfidence: number;
   warnings: CheckWarning[];
 }
@@ -141,7 +143,7 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
   const t3 = performance.now();
   return {
     landmarks,
-    check: { isCephalogram, orientation, shapeD2, meanConfidence, warnings },
+    check: { isCephalogram, orientation, shapeD2, ...(det.modelFrame.reframeZoom !== undefined ? { reframeZoom: det.modelFrame.reframeZoom } : {}), meanConfidence, warnings },
     detection: det,
     timingsMs: { ...det.timingsMs, orientation: t1 - t0, check: t3 - t2 },
   };

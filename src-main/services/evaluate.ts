@@ -51,6 +51,8 @@ export interface SafetyFigures {
   recall_at_10pct: number;
   images_refused: string[];
   images_reoriented: string[];
+  /** traced a second time, reframed: the skull framed unlike the training films (framing.ts) */
+  images_reframed: string[];
   images_implausible: string[];
   /** orientation check: images whose geometry / polarity it got right (of those checked) */
   orientation_correct: number;
@@ -70,7 +72,7 @@ export interface EvalResult {
   model: { name: string; version: string; provider: string };
   overall: Summary;
   per_landmark: LandmarkSummary[];
-  per_image: { id: string; mre_mm: number; shape_d2?: number; mean_confidence: number; is_cephalogram: boolean; orientation: string }[];
+  per_image: { id: string; mre_mm: number; shape_d2?: number; mean_confidence: number; is_cephalogram: boolean; orientation: string; reframe_zoom?: number }[];
   /** predicted points per image id, source pixels, in the model's landmark order */
   predictions: Record<string, { x: number; y: number }[]>;
   mean_confidence: number;
@@ -94,6 +96,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
   const points: PointRecord[] = [];
   const refused: string[] = [];
   const reoriented: string[] = [];
+  const reframed: string[] = [];
   const implausible: string[] = [];
   let orientOk = 0;
   let polarityOk = 0;
@@ -123,9 +126,10 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
     const row = t.landmarks.map((p, k) => radialErrorMm(p, ref[k], ds.mmPerPixel));
     errors.push(row);
     predictions[id] = t.landmarks.map((p) => ({ x: p.x, y: p.y }));
-    perImage.push({ id, mre_mm: row.reduce((s, v) => s + v, 0) / row.length, shape_d2: t.check.shapeD2, mean_confidence: t.check.meanConfidence, is_cephalogram: t.check.isCephalogram, orientation: t.check.orientation.description });
+    perImage.push({ id, mre_mm: row.reduce((s, v) => s + v, 0) / row.length, shape_d2: t.check.shapeD2, mean_confidence: t.check.meanConfidence, is_cephalogram: t.check.isCephalogram, orientation: t.check.orientation.description, reframe_zoom: det.modelFrame.reframeZoom });
     if (!t.check.isCephalogram) refused.push(id);
     if (t.check.warnings.some((w) => w.code === 'reoriented')) reoriented.push(id);
+    if (det.modelFrame.reframeZoom !== undefined) reframed.push(id);
     if (t.check.warnings.some((w) => w.code === 'implausible_shape')) implausible.push(id);
     if (t.check.shapeD2 !== undefined) d2s.push(t.check.shapeD2);
     if (t.check.orientation.source === 'auto') {
@@ -165,6 +169,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
     recall_at_10pct: bad.length ? ranked.filter((p) => p.error_mm > badMm).length / bad.length : NaN,
     images_refused: refused,
     images_reoriented: reoriented,
+    images_reframed: reframed,
     images_implausible: implausible,
     orientation_correct: orientOk,
     polarity_correct: polarityOk,
@@ -211,7 +216,7 @@ export function formatEval(r: EvalResult): string {
     `${r.dataset} ${r.split} vs ${r.ground_truth} (${o.n_images} images${r.transform !== 'none' ? `, stored ${r.transform}` : ''}, ${r.model.name} ${r.model.version} on ${r.model.provider}; ${readsText(r.reads)}; ${r.mm_per_pixel} mm/px${r.mm_per_pixel_note ? ` ${r.mm_per_pixel_note}` : ''}):`,
     `  MRE ${o.mre_mm.toFixed(3)} ± ${o.sd_mm.toFixed(3)} mm; SDR ` + Object.entries(o.sdr).map(([k, v]) => `${k} ${v.toFixed(2)}%`).join(', '),
     `  safety net: 90% radius holds ${pct(s.coverage90)} of points; flagged ${pct(s.flagged_share)}; ${s.bad_points} points > ${s.bad_mm} mm, flags catch ${pct(s.flag_recall)} (precision ${pct(s.flag_precision)}; top-10% recall ${pct(s.recall_at_10pct)})`,
-    `  input check: ${s.images_refused.length} refused as not a cephalogram, ${s.images_reoriented.length} straightened, ${s.images_implausible.length} with an implausible tracing; orientation right ${s.orientation_correct}/${s.orientation_checked}, polarity right ${s.polarity_correct}/${s.orientation_checked}; shape D2 mean ${s.mean_shape_d2.toFixed(1)}, max ${s.max_shape_d2.toFixed(1)}`,
+    `  input check: ${s.images_refused.length} refused as not a cephalogram, ${s.images_reoriented.length} straightened, ${s.images_reframed.length} reframed, ${s.images_implausible.length} with an implausible tracing; orientation right ${s.orientation_correct}/${s.orientation_checked}, polarity right ${s.polarity_correct}/${s.orientation_checked}; shape D2 mean ${s.mean_shape_d2.toFixed(1)}, max ${s.max_shape_d2.toFixed(1)}`,
     `  ${'#'.padStart(2)} ${'landmark'.padEnd(24)} ${'MRE'.padStart(6)} ${'SD'.padStart(6)} ${'2mm%'.padStart(6)} ${'4mm%'.padStart(6)} ${'cov90'.padStart(6)}`,
     ...r.per_landmark.map(
       (l, i) =>

@@ -52,6 +52,12 @@ export function CheckBanner({ detail, busy, reviewing, toReview, onTraceAnyway, 
           <span>
             {detail.orientationOverride ? 'Orientation set by hand: ' : o?.source === 'auto' ? 'Orientation found: ' : 'Orientation: '}
             <strong data-testid="orientation-said">{o?.description ?? 'as stored'}</strong>
+            {check?.reframeZoom !== undefined && (
+              <span className="small" data-testid="reframed">
+                {' '}
+                · the head fills {check.reframeZoom < 1 ? 'more' : 'less'} of the film than on the training films: traced again, rescaled ×{check.reframeZoom.toFixed(2)}
+              </span>
+            )}
           </span>
           <label className="small">
             {' '}

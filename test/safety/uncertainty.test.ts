@@ -15,6 +15,8 @@ test("the shipped ensemble gives each member's peak and centroid, near the combi
   const model = await loadModel();
   try {
     assert.ok(model.card.ensemble, 'the shipped model is an ensemble');
+    // one pass, so that the points are the ones of this very output (162 would be reframed)
+    model.card.input.reframe = undefined;
     const img = await importImage(path.join(ISBI, 'images', '162.jpg'));
     const out = await model.run((await import('../../src-main/inference/detector.js')).preprocess(img, model.card, false).input, 1);
     const m = model.card.ensemble!.members.length;
