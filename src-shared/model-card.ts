@@ -175,6 +175,19 @@ export const ModelCardSchema = z.object({
     })
     .optional(),
   licence: z.string(),
+  /** a clinic model made by LoRA fine-tuning (training/adapt_lora.py): its parent, the cases it
+   *  learnt from, and its held-out figures */
+  adaptation: z
+    .object({
+      method: z.literal('lora'),
+      parent: z.object({ name: z.string(), version: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+      cases: z.array(z.string()).min(1),
+      created: z.string(),
+      seconds: z.number(),
+      figures: z.record(z.string(), z.unknown()),
+    })
+    .passthrough()
+    .optional(),
 });
 export type ModelCard = z.infer<typeof ModelCardSchema>;
 

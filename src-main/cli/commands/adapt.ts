@@ -4,7 +4,10 @@ import { adaptFromCases, tracedCase, type TracedCase } from '../../adaptation/ad
 import { writeAdaptation, type Adaptation } from '../../adaptation/clinic-model.js';
 import { adaptFromDatabase, clinicModelsDir } from '../../adaptation/clinic-service.js';
 import { createApp } from '../../services/app.js';
-import { describeProvider, loadModel } from '../../inference/model.js';
+import { describeProvider, findModelCard, loadModel } from '../../inference/model.js';
+import { loraAvailable, prepareCases, runLora } from '../../adaptation/lora-runner.js';
+import { AppError } from '../../../src-shared/errors.js';
+import fs from 'node:fs';
 import { traceFile } from '../../inference/trace.js';
 import { folderDataset } from '../../services/eval-dataset.js';
 import { info } from '../output.js';
@@ -17,6 +20,9 @@ interface AdaptOpts {
   mmPerPx?: number;
   method: string;
   out?: string;
+  epochs?: number;
+  samplesPerEpoch?: number;
+  holdout?: string;
 }
 
 export function registerAdapt(program: Command): void {
@@ -27,10 +33,13 @@ export function registerAdapt(program: Command): void {
     .option('--tracings <files>', 'with --images: tracing CSV(s) `id,x1,y1,...,x19,y19` in pixels (several: averaged)')
     .option('--db <file>', 'instead of --images: the corrected or reviewed cases of this case database')
     .option('--mm-per-px <x>', 'the images’ spacing, for figures in mm', parseFloat)
-    .option('--method <m>', 'offset (instant, per-landmark correction in the head frame) | lora (fine-tuning: not available yet)', 'offset')
-    .option('--out <dir>', 'folder for the clinic model (adaptation.json); with --db, default: clinic-models/ beside the database')
+    .option('--method <m>', 'offset (instant, per-landmark correction in the head frame) | lora (fine-tuning of the networks, minutes; needs Python with PyTorch)', 'offset')
+    .option('--out <dir>', 'folder for the clinic model (adaptation.json, or with lora an ONNX and its card); with --db, default: clinic-models/ beside the database')
+    .option('--epochs <n>', 'lora: epochs (default 20)', (v) => parseInt(v, 10))
+    .option('--samples-per-epoch <n>', 'lora: augmented samples per epoch (default 40)', (v) => parseInt(v, 10))
+    .option('--holdout <ids>', 'lora: comma-separated cases left out of the training and measured, parent against clinic model')
     .action(async (opts: AdaptOpts) => {
-      if (opts.method === 'lora') throw new Error('--method lora is not available yet in this version: use --method offset');
+      if (opts.method === 'lora') return adaptLora(opts);
       if (opts.method !== 'offset') throw new Error(`--method must be offset or lora, not ${opts.method}`);
       if (opts.db) return adaptFromDb(opts);
       if (!opts.images || !opts.tracings || !opts.out) throw new Error('give --images, --tracings and --out (or --db)');
@@ -53,6 +62,66 @@ export function registerAdapt(program: Command): void {
       await model.close();
       say(a, cases.length, performance.now() - t0, file);
     });
+}
+
+/** The deep level: the cases prepared by the app's own readers, fine-tuned by training/adapt_lora.py
+ *  with a progress bar; Ctrl-C cancels (the same command resumes). */
+async function adaptLora(opts: AdaptOpts): Promise<void> {
+  if (opts.db) throw new Error('--method lora reads --images and --tracings; from the case database use --method offset (for now)');
+  if (!opts.images || !opts.tracings || !opts.out) throw new Error('give --images, --tracings and --out');
+  const can = loraAvailable();
+  if (!can.ok) throw new AppError('unsupported', can.message);
+  const ds = folderDataset(opts.images, opts.tracings.split(','), opts.mmPerPx ?? 1);
+  const holdout = new Set((opts.holdout ?? '').split(',').filter(Boolean));
+  for (const id of holdout) if (!ds.truth.has(id)) throw new Error(`--holdout: no traced case ${id}`);
+  const model = await loadModel();
+  try {
+    info(`model ${model.card.name} ${model.card.version}; LoRA on ${ds.ids.length - holdout.size} cases${holdout.size ? `, ${holdout.size} held out` : ''}`);
+    const casesDir = path.join(opts.out, 'cases');
+    const prep = new ProgressLine('prepare');
+    const cases = ds.ids.map((id) => ({ id, file: ds.imagePath(id), truth: ds.truth.get(id)! }));
+    const all = await prepareCases(model, cases, casesDir, (i) => prep.update(i, cases.length, cases[i - 1].id));
+    prep.stop();
+    const bar = new ProgressLine('lora');
+    const ac = new AbortController();
+    const onInt = () => ac.abort();
+    process.once('SIGINT', onInt);
+    const t0 = performance.now();
+    let end;
+    try {
+      end = await runLora({
+        model,
+        casesDir,
+        tracingsCsv: all,
+        // the held-out cases are only measured
+        ids: ds.ids.filter((id) => !holdout.has(id)),
+        out: opts.out,
+        mmPerPx: opts.mmPerPx,
+        epochs: opts.epochs,
+        samplesPerEpoch: opts.samplesPerEpoch,
+        evalIds: [...holdout],
+        signal: ac.signal,
+        onProgress: (p) => bar.update(Math.round(1000 * (p.fraction ?? 0)), 1000, `${p.state} member ${p.member + 1}/${p.members}${p.epoch ? ` epoch ${p.epoch}/${p.epochs}` : ''}`),
+      });
+    } finally {
+      process.off('SIGINT', onInt);
+      bar.stop();
+    }
+    if (end.state === 'cancelled') {
+      info('cancelled: run the same command again to resume');
+      process.exitCode = 130;
+      return;
+    }
+    const card = JSON.parse(fs.readFileSync(findModelCard(opts.out), 'utf8'));
+    const f = card.adaptation?.figures;
+    process.stdout.write(
+      `LoRA clinic model ${card.version} in ${((performance.now() - t0) / 1000).toFixed(0)} s` +
+        (f?.parent ? `: held-out MRE ${f.parent.mre.toFixed(3)} -> ${f.adapted.mre.toFixed(3)} ${f.unit} (${f.cut_pct.toFixed(1)} % less) on ${f.eval_cases.length} cases` : '') +
+        `\n${opts.out}\n`,
+    );
+  } finally {
+    await model.close();
+  }
 }
 
 function say(a: Adaptation, n: number, ms: number, file: string): void {
