@@ -35,12 +35,12 @@ import torch
 
 from .augment import AugmentConfig, augment
 from .codec import HeatmapCodec
-from .evaluate import predict, radial_errors, read_tracings
-from .framing import reframe_params, skull_frame, warp
+from .export import card_path_for
+from .evaluate import letterboxed_folder, predict, radial_errors, read_tracings
+from .framing import reframe_params, warp
 from .lora import inject_lora, lora_parameters, merge_lora
 from .loss import heatmap_ce
-from .preprocess import Letterbox
-from .recover import ensemble_size, recover_state
+from .recover import ensemble_size, folded_convs, recover_state
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PARENT = ROOT / "models" / "medsapiens-ceph19.onnx"
@@ -60,17 +60,10 @@ def load_case_inputs(images: Path, ids: list, gt: dict, size: tuple, reframe: di
     """Letterboxed inputs (H, W) 0..255 and points in input pixels; a skull framed unlike the
     training films is reframed as the app would (here by its true points, which the app's first
     pass approximates)."""
-    from PIL import Image
-    h, w = size
-    files = {p.stem: p for p in images.iterdir() if p.is_file()}
-    imgs, pts, boxes = [], [], []
-    for i in ids:
-        if i not in files:
-            raise SystemExit(f"no image for case {i} in {images}")
-        with Image.open(files[i]) as im:
-            grey = np.asarray(im.convert("L"), dtype=np.uint8)
-        box = Letterbox(grey.shape[1], grey.shape[0], w, h)
-        x, p = box.apply(grey).astype(np.float32), box.to_input(gt[i])
+    imgs0, boxes = letterboxed_folder(images, ids, size)
+    imgs, pts = [], []
+    for i, img, box in zip(ids, imgs0, boxes):
+        x, p = img.astype(np.float32), box.to_input(gt[i])
         if reframe:
             r = reframe_params(p, reframe, reframe["min_log_ratio"])
             if r:
@@ -79,7 +72,6 @@ def load_case_inputs(images: Path, ids: list, gt: dict, size: tuple, reframe: di
                 p = np.asarray(reframe["centroid"]) + zoom * (p - c)
         imgs.append(x)
         pts.append(p)
-        boxes.append(box)
     return imgs, pts, boxes
 
 
@@ -176,15 +168,8 @@ def substitute_weights(parent: Path, out: Path, states: dict) -> None:
         scope = None if single else f"members.{m}"
         for k, v in state.items():
             new[prefix + k] = v
-        for node in graph.node:
-            if node.op_type != "Conv" or node.input[1].startswith("model."):
-                continue
-            parts = node.name.strip("/").split("/")
-            if scope is not None:
-                if parts[1] != scope:
-                    continue
-                parts = parts[:1] + parts[2:]
-            new[node.input[1]] = state[f"{parts[1]}.{parts[-2]}.weight"]
+        for node, conv, _ in folded_convs(graph, scope):
+            new[node.input[1]] = state[f"{conv}.weight"]
     replaced = 0
     for init in graph.initializer:
         if init.name in new:
@@ -194,14 +179,6 @@ def substitute_weights(parent: Path, out: Path, states: dict) -> None:
     if not replaced:
         raise SystemExit("no weights replaced: the parent graph's names are not the recovered ones")
     onnx.save(model, str(out))
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def main(argv=None):
@@ -225,7 +202,7 @@ def main(argv=None):
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     a.out.mkdir(parents=True, exist_ok=True)
-    card_path = a.parent.with_name(a.parent.name.removesuffix(".onnx") + ".card.json")
+    card_path = card_path_for(a.parent)
     card = json.loads(card_path.read_text())
     gt = read_tracings([str(t) for t in a.tracings])
     ids = a.ids.split(",") if a.ids else sorted(gt)
@@ -273,7 +250,7 @@ def main(argv=None):
         new_card = json.loads(json.dumps(card))
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M")
         new_card["version"] = f"{card['version']}+lora-{stamp}"
-        new_card["sha256"] = sha256(onnx_out)
+        new_card["sha256"] = hashlib.sha256(onnx_out.read_bytes()).hexdigest()
         new_card["adaptation"] = {
             "method": "lora", "parent": {"name": card["name"], "version": card["version"], "sha256": card["sha256"]},
             "cases": ids, "rank": a.rank, "epochs": a.epochs, "samples_per_epoch": a.samples_per_epoch,
@@ -322,20 +299,11 @@ def measure(a, card: dict, onnx_out: Path, states: dict, eval_ids: list, gt: dic
     h, w = card["training"]["config"]["input_size"]
     cfg0 = card["training"]["config"]
     codec = HeatmapCodec((h, w), cfg0["stride"], cfg0["sigma"])
-    from PIL import Image
-    files = {p.stem: p for p in a.images.iterdir() if p.is_file()}
-    lost = [i for i in eval_ids if i not in files or i not in gt]
+    lost = [i for i in eval_ids if i not in gt]
     if lost:
-        raise SystemExit(f"held-out cases without an image or a tracing: {lost}")
-    imgs, boxes = [], []
-    for i in eval_ids:
-        with Image.open(files[i]) as im:
-            grey = np.asarray(im.convert("L"), dtype=np.uint8)
-        box = Letterbox(grey.shape[1], grey.shape[0], w, h)
-        imgs.append(box.apply(grey))
-        boxes.append(box)
-    r = card["input"].get("reframe")
-    framing = {"target": r, "min_log_ratio": r["min_log_ratio"]} if r else None
+        raise SystemExit(f"held-out cases without a tracing: {lost}")
+    imgs, boxes = letterboxed_folder(a.images, eval_ids, (h, w))
+    framing = card["input"].get("reframe")
     truth = np.stack([gt[i] for i in eval_ids])
     mm = a.mm_per_px or 1.0
     out = {"eval_cases": eval_ids, "unit": "mm" if a.mm_per_px else "px"}

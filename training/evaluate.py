@@ -42,14 +42,14 @@ def predict_input(model, images, codec: HeatmapCodec, device, batch: int = 4):
 
 def predict(model, images, boxes, codec: HeatmapCodec, device, batch: int = 4, framing: dict | None = None):
     """images (N, H, W) 0..255 letterboxed -> points (N, K, 2) source pixels, conf (N, K).
-    framing ({target, min_log_ratio}, framing.py): a skull framed unlike the training images is
-    traced a second time, reframed."""
+    framing (a model card's input.reframe, framing.py): a skull framed unlike the training images
+    is traced a second time, reframed."""
     pts, confs = predict_input(model, images, codec, device, batch)
     if framing:
         from .framing import reframe_params, unwarp_points, warp
-        redo = [(n, r) for n in range(len(images)) if (r := reframe_params(pts[n], framing["target"], framing["min_log_ratio"]))]
+        redo = [(n, r) for n in range(len(images)) if (r := reframe_params(pts[n], framing, framing["min_log_ratio"]))]
         if redo:
-            tc = framing["target"]["centroid"]
+            tc = framing["centroid"]
             again = [warp(np.asarray(images[n], np.float32), zoom, c, tc, 0.0) for n, (zoom, c) in redo]
             p2, c2 = predict_input(model, again, codec, device, batch)
             for (n, (zoom, c)), p, cf in zip(redo, p2, c2):
@@ -125,19 +125,17 @@ def read_tracings(paths: list) -> dict:
     return {i: np.mean([t[i] for t in tables], axis=0) for i in ids}
 
 
-def evaluate_folder(checkpoints: list, images: Path, tracings: list, mm_per_px: float, device="cpu",
-                    framing: dict | None = None) -> dict:
-    """The same figures on any folder of images named by the tracings' ids (any extension PIL reads)."""
+def letterboxed_folder(images: Path, ids: list, input_size: tuple) -> tuple[list, list]:
+    """The images of a folder named by these ids (any extension PIL reads), letterboxed: inputs
+    (H, W) 0..255 and their Letterboxes. A missing image is an error naming the cases."""
     from PIL import Image
 
-    from .ensemble import load_ensemble
     from .preprocess import Letterbox
-    model, cfg, _ = load_ensemble(checkpoints)
-    h, w = cfg["input_size"]
-    codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
-    gt = read_tracings(tracings)
+    h, w = input_size
     files = {p.stem: p for p in Path(images).iterdir() if p.is_file()}
-    ids = [i for i in gt if i in files]
+    lost = [i for i in ids if i not in files]
+    if lost:
+        raise SystemExit(f"no image in {images} for cases {lost}")
     imgs, boxes = [], []
     for i in ids:
         with Image.open(files[i]) as im:
@@ -145,6 +143,20 @@ def evaluate_folder(checkpoints: list, images: Path, tracings: list, mm_per_px: 
         box = Letterbox(grey.shape[1], grey.shape[0], w, h)
         imgs.append(box.apply(grey))
         boxes.append(box)
+    return imgs, boxes
+
+
+def evaluate_folder(checkpoints: list, images: Path, tracings: list, mm_per_px: float, device="cpu",
+                    framing: dict | None = None) -> dict:
+    """The same figures on any folder of images named by the tracings' ids (any extension PIL reads)."""
+    from .ensemble import load_ensemble
+    model, cfg, _ = load_ensemble(checkpoints)
+    h, w = cfg["input_size"]
+    codec = HeatmapCodec((h, w), cfg["stride"], cfg["sigma"])
+    gt = read_tracings(tracings)
+    stems = {p.stem for p in Path(images).iterdir() if p.is_file()}
+    ids = [i for i in gt if i in stems]
+    imgs, boxes = letterboxed_folder(images, ids, (h, w))
     pred, conf = predict(model, imgs, boxes, codec, device, framing=framing)
     err = radial_errors(pred, np.stack([gt[i] for i in ids])) * mm_per_px
     res = {"images": str(images), "tracings": [str(t) for t in tracings], "mm_per_px": mm_per_px,
@@ -167,10 +179,7 @@ def main(argv=None):
     ap.add_argument("--reframe", type=Path, help="a model card: reframe as its input.reframe says (framing.py)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    framing = None
-    if args.reframe:
-        r = json.loads(args.reframe.read_text())["input"]["reframe"]
-        framing = {"target": r, "min_log_ratio": r["min_log_ratio"]}
+    framing = json.loads(args.reframe.read_text())["input"]["reframe"] if args.reframe else None
     if args.images:
         if not args.tracings or not args.mm_per_px:
             ap.error("--images needs --tracings and --mm-per-px")

@@ -29,6 +29,25 @@ def ensemble_size(onnx_path: Path) -> int:
     return len(found)
 
 
+def folded_convs(graph, scope: str | None):
+    """The head convolutions whose batch norm the export folded in: (node, conv key, batch-norm
+    key) of one member (scope "members.N") or of a single network (None). The exporter names a
+    node by its module scopes, each relative to the top module's child: /model/head/fuse/fuse.0/
+    fuse.0.0/Conv is head.fuse.0.0, its batch norm head.fuse.0.1 (in an ensemble,
+    /model/members.N/head/... is member N's head.fuse.0.0)."""
+    for node in graph.node:
+        if node.op_type != "Conv" or node.input[1].startswith("model."):
+            continue
+        parts = node.name.strip("/").split("/")
+        if scope is not None:
+            if parts[1] != scope:
+                continue
+            parts = parts[:1] + parts[2:]
+        conv = f"{parts[1]}.{parts[-2]}"
+        parent, index = conv.rsplit(".", 1)
+        yield node, conv, f"{parent}.{int(index) + 1}"
+
+
 def recover_state(onnx_path: Path, model: torch.nn.Module, member: int | None = None) -> dict:
     import onnx
     from onnx import numpy_helper
@@ -38,20 +57,7 @@ def recover_state(onnx_path: Path, model: torch.nn.Module, member: int | None = 
     prefix = "model." if member is None else f"model.members.{member}."
     scope = None if member is None else f"members.{member}"
     out = {k: weights[n] for n in weights if n.startswith(prefix) and (k := n.removeprefix(prefix)) in state}
-    for node in graph.node:
-        if node.op_type != "Conv" or node.input[1].startswith("model."):
-            continue
-        # the exporter names a node by its module scopes, each relative to the top module's
-        # child: /model/head/fuse/fuse.0/fuse.0.0/Conv is head.fuse.0.0, its batch norm head.fuse.0.1
-        # (in an ensemble, /model/members.N/head/... is member N's head.fuse.0.0)
-        parts = node.name.strip("/").split("/")
-        if scope is not None:
-            if parts[1] != scope:
-                continue
-            parts = parts[:1] + parts[2:]
-        conv = f"{parts[1]}.{parts[-2]}"
-        parent, index = conv.rsplit(".", 1)
-        bn = f"{parent}.{int(index) + 1}"
+    for node, conv, bn in folded_convs(graph, scope):
         w, b = weights[node.input[1]], weights[node.input[2]]
         eps = model.get_submodule(bn).eps
         out[f"{conv}.weight"] = w

@@ -20,7 +20,6 @@ def args(out: Path, *extra):
             "--ids", "001,004", "--out", str(out), "--members", "0", *extra]
 
 
-@unittest.skipUnless(HAMEDAN.exists(), "needs ../shared/data/hamedan-dev")
 class AdaptLoraSmoke(unittest.TestCase):
     def test_clinic_model_card_progress_and_resume(self):
         with tempfile.TemporaryDirectory() as tmp:
