@@ -136,6 +136,33 @@ export const ModelCardSchema = z.object({
       app_test1_dicom: z.partialRecord(z.enum(REDUCED_DECODES), ReducedFigures).optional(),
     })
     .optional(),
+  /** the second stage (src-main/inference/refine.ts, training/refine.py): a network of its own
+   *  (file, beside this card) that places each landmark named in `landmarks` again in a crop x crop
+   *  window of the full-resolution image centred on the first stage's point, `factor` times finer
+   *  than the first stage's input; its output holds every landmark's channel, crop i is read in the
+   *  channel of the landmark it was cut for */
+  refine: z
+    .object({
+      file: z.string().min(1),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      input: z.string().min(1),
+      output: z.string().min(1),
+      crop: z.number().int().positive(),
+      factor: z.number().positive(),
+      codec: z.object({
+        name: z.literal('gaussian-softmax-newton'),
+        input_size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+        heatmap_size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+        stride: z.number().int().positive(),
+        sigma: z.number().positive(),
+        confidence_radius: z.number().positive(),
+        refine_clamp: z.number().nonnegative(),
+      }),
+      landmarks: z.array(z.string()).min(1),
+      trained_on: z.string(),
+      figures: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
   /** the safety net: what the app checks about an image and a tracing before it trusts them */
   checks: z
     .object({

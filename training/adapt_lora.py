@@ -248,6 +248,9 @@ def main(argv=None):
         if a.eval_ids:
             figures = measure(a, card, onnx_out, states, a.eval_ids.split(","), gt)
         new_card = json.loads(json.dumps(card))
+        # the parent's second stage learnt ISBI's way of placing each point and would pull the clinic's
+        # points back to it in its window; the clinic model is what was measured: the adapted networks
+        new_card.pop("refine", None)
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M")
         new_card["version"] = f"{card['version']}+lora-{stamp}"
         new_card["sha256"] = hashlib.sha256(onnx_out.read_bytes()).hexdigest()

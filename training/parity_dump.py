@@ -5,6 +5,8 @@
     python3 -m training.parity_dump grey IMAGE OUT_U8       (PIL decode + ITU-R 601 luma)
     python3 -m training.parity_dump reframe INPUT_F32 W H POINTS_JSON TARGET_JSON OUT_F32 OUT_JSON
         (framing.py: the reframing a tracing asks for, the warped input, a point mapped back)
+    python3 -m training.parity_dump crop GREY_U8 W H CX CY STEP OUT_F32
+        (refine.py: the second stage's crop of a full-resolution image)
 """
 import json
 import sys
@@ -44,6 +46,11 @@ def main(argv):
             res = {"zoom": zoom, "centre": c.tolist(), "back": unwarp_points(pts, zoom, c, target["centroid"]).tolist()}
         with open(out_json, "w") as f:
             json.dump(res, f)
+    elif cmd == "crop":
+        from .refine import sample_crop
+        path, w, h, cx, cy, step, out = argv[1], int(argv[2]), int(argv[3]), *map(float, argv[4:7]), argv[7]
+        grey = np.fromfile(path, dtype=np.uint8).reshape(h, w)
+        sample_crop(grey, (cx, cy), step).tofile(out)
     elif cmd == "grey":
         read_grey(argv[1]).tofile(argv[2])
     else:

@@ -6,6 +6,7 @@ import { toStored, uprightPixels, uprightSize, UPRIGHT, type Orientation } from 
 import { pointFeatures, type PointFeatures } from './uncertainty.js';
 import { Letterbox, type Point } from './letterbox.js';
 import { reframeFor, unwarpPoint, warpInput } from './framing.js';
+import { refineCrops, refinedPoints, storedAxes } from './refine.js';
 import type { LoadedModel, ModelOutput } from './model.js';
 import type { ModelPixels } from '../imaging/types.js';
 
@@ -32,7 +33,10 @@ export interface Detection {
    *  it was reframed: reframeZoom) and what the uncertainty
    *  of each is estimated from (uncertainty.ts) */
   modelFrame: { points: DecodedPoint[]; features: PointFeatures[]; sourcePxPerInputPx: number; shapeD2?: number; reframeZoom?: number };
-  timingsMs: { preprocess: number; inference: number; decode: number };
+  /** how many landmarks the second stage placed (refine.ts): 0 where the card names none or no
+   *  full-resolution pixels could be had */
+  refined: number;
+  timingsMs: { preprocess: number; inference: number; refine: number; decode: number };
 }
 
 export function preprocess(img: GreyImage, card: ModelCard, flip: boolean, invert = false): { input: Float32Array; box: Letterbox } {
@@ -120,6 +124,8 @@ export interface DetectOptions {
   /** the file read again for a film stored turned by a quarter (read-for-model.ts
    *  readForModelTurned); without it a reduced copy read for the stored size is resampled */
   readTurned?: () => Promise<GreyImage>;
+  /** the file read in full, for the second stage where the image given is only a reduced copy */
+  readFull?: () => Promise<GreyImage>;
 }
 
 export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOptions = {}): Promise<Detection> {
@@ -168,6 +174,24 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOpt
   }
   const t2 = performance.now();
   const landmarks = fromModelFrame(model.card, firstFrame, box, flip).map((l) => ({ ...l, ...unturn(l) }));
+  // model-input pixels -> source pixels: the letterbox's scale (a reduced read's span included)
+  const sourcePxPerInputPx = ((box.span.width / box.resizedW) * (small ? small.span.width / small.width : 1)) / (reframe?.zoom ?? 1);
+  let refined = 0;
+  const spec = model.card.refine;
+  if (spec && model.refine) {
+    const full = img.pixels ? img : await opts.readFull?.();
+    if (full?.pixels) {
+      const axes = storedAxes(o, flip, full.width, full.height);
+      const crops = refineCrops(model.card, spec, { pixels: full.pixels, width: full.width, height: full.height, points: landmarks, sourcePxPerInputPx, axes, invert: o.inverted });
+      const heatmaps = await model.refine(crops.input, crops.which.length);
+      refinedPoints(spec, heatmaps, model.card.landmarks.length, crops.which, crops.frames).forEach((p, i) => {
+        landmarks[crops.which[i]].x = p.x;
+        landmarks[crops.which[i]].y = p.y;
+      });
+      refined = crops.which.length;
+    }
+  }
+  const t2b = performance.now();
   if (opts.spacing) {
     for (const lm of landmarks) {
       lm.xMm = lm.x * opts.spacing.colMm;
@@ -178,14 +202,8 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOpt
   const t3 = performance.now();
   return {
     landmarks,
-    // model-input pixels -> source pixels: the letterbox's scale (a reduced read's span included)
-    modelFrame: {
-      points: decoded,
-      features,
-      shapeD2,
-      sourcePxPerInputPx: ((box.span.width / box.resizedW) * (small ? small.span.width / small.width : 1)) / (reframe?.zoom ?? 1),
-      reframeZoom: reframe?.zoom,
-    },
-    timingsMs: { preprocess: t1 - t0, inference: t2 - t1, decode: t3 - t2 },
+    modelFrame: { points: decoded, features, shapeD2, sourcePxPerInputPx, reframeZoom: reframe?.zoom },
+    refined,
+    timingsMs: { preprocess: t1 - t0, inference: t2 - t1, refine: t2b - t2, decode: t3 - t2b },
   };
 }

@@ -41,6 +41,8 @@ export interface LoadedModel {
    *  a thumbnail -> probabilities of the 8 geometry classes and of a negative film */
   orientationCard?: OrientationCard;
   orient?: (thumbnail: Float32Array) => Promise<{ geometry: number[]; inverted: number }>;
+  /** the second stage the card names (refine), where it names one: n crops -> heatmaps (n x K x h x w) */
+  refine?: (crops: Float32Array, n: number) => Promise<Float32Array>;
   /** a clinic's instant adaptation of this model (src-main/adaptation), applied by every tracing */
   adaptation?: Adaptation;
   close(): Promise<void>;
@@ -156,6 +158,7 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
     throw new AppError('model_invalid', `model ${card.file} has no ${absent.join(', ')} that its card names (it has inputs ${s.inputNames.join(', ')}; outputs ${s.outputNames.join(', ')})`);
   }
   const orientation = card.checks?.orientation ? await loadOrientation(path.join(path.dirname(cardPath), card.checks.orientation.card), threads, opts.verifyHash !== false, s) : undefined;
+  const refiner = card.refine ? await loadRefiner(card.refine, path.dirname(cardPath), { ...base, executionProviders: [chosen] }, opts.verifyHash !== false, [s, orientation?.session]) : undefined;
   // both sessions' runs go through one queue: they share the cores
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -182,6 +185,16 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
               const sum = e.reduce((a, b) => a + b, 0);
               const v = (r[oc.outputs.inverted].data as Float32Array)[0];
               return { geometry: e.map((x) => x / sum), inverted: 1 / (1 + Math.exp(-v)) };
+            }),
+        }
+      : {}),
+    ...(refiner && card.refine
+      ? {
+          refine: (crops: Float32Array, n: number) =>
+            serial(async () => {
+              const size = card.refine!.crop;
+              const r = await refiner.run({ [card.refine!.input]: new ort.Tensor('float32', crops, [n, 1, size, size]) });
+              return r[card.refine!.output].data as Float32Array;
             }),
         }
       : {}),
@@ -212,6 +225,7 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
       await queue;
       await s.release();
       await orientation?.session.release();
+      await refiner?.release();
     },
   };
 }
@@ -238,6 +252,28 @@ async function loadOrientation(cardFile: string, threads: number, verify: boolea
     await main.release();
     throw new AppError('model_invalid', (e as Error).message);
   }
+}
+
+/** The second stage's network (card.refine), on the provider the landmark model runs on. */
+async function loadRefiner(spec: NonNullable<ModelCard['refine']>, dir: string, options: ort.InferenceSession.SessionOptions, verify: boolean, loaded: (ort.InferenceSession | undefined)[]): Promise<ort.InferenceSession> {
+  const file = path.join(dir, spec.file);
+  const fail = async (message: string): Promise<never> => {
+    for (const l of loaded) await l?.release();
+    throw new AppError('model_invalid', message);
+  };
+  if (!fs.existsSync(file)) return fail(`second-stage model ${file} named by the model card is missing`);
+  if (verify && crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') !== spec.sha256) return fail(`second-stage model ${spec.file} does not match its card (sha256 differs)`);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(file, options);
+  } catch (e) {
+    return fail(`could not start the second-stage model ${spec.file}: ${String((e as Error).message ?? e).split('\n')[0].slice(0, 200)}`);
+  }
+  if (!session.inputNames.includes(spec.input) || !session.outputNames.includes(spec.output)) {
+    await session.release();
+    return fail(`second-stage model ${spec.file} has no ${spec.input} input or ${spec.output} output that the card names`);
+  }
+  return session;
 }
 
 /** One mid-grey input of the card's size: what bare-inference timings run on. */

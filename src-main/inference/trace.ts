@@ -4,6 +4,7 @@
 import type { DetectedLandmark, Detection, DetectOptions, GreyImage, Spacing } from './detector.js';
 import { detect } from './detector.js';
 import { readForModel, readForModelTurned } from './read-for-model.js';
+import { importImage } from '../imaging/import.js';
 import type { DecodedImageMeta, ModelReadyImage } from '../imaging/types.js';
 import type { LoadedModel } from './model.js';
 import { describeOrientation, fromGeometryClass, thumbnail, UPRIGHT, type Orientation } from './orientation.js';
@@ -54,6 +55,7 @@ export interface TraceOptions {
   /** the user's word on how the film is stored: the orientation check is then not asked */
   orientation?: Orientation;
   readTurned?: DetectOptions['readTurned'];
+  readFull?: DetectOptions['readFull'];
 }
 
 /** Runs the orientation check on an image as stored. */
@@ -86,7 +88,7 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
     if (o.rotation || o.mirrored || o.inverted) warnings.push({ code: 'reoriented', message: `straightened for tracing: ${orientation.description}` });
   }
   const t1 = performance.now();
-  const det = await detect(model, img, { spacing: opts.spacing, orientation, readTurned: opts.readTurned });
+  const det = await detect(model, img, { spacing: opts.spacing, orientation, readTurned: opts.readTurned, readFull: opts.readFull });
   const t2 = performance.now();
   const meanConfidence = det.landmarks.reduce((s, l) => s + l.confidence, 0) / det.landmarks.length;
   const shapeD2 = det.modelFrame.shapeD2;
@@ -149,6 +151,11 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
   };
 }
 
+/** The file read again, turned (read-for-model.ts) or in full for the second stage (refine.ts). */
+export function fileReads(model: LoadedModel, file: string): Pick<TraceOptions, 'readTurned' | 'readFull'> {
+  return { readTurned: () => readForModelTurned(file, model.card), readFull: () => importImage(file) };
+}
+
 /** The spacing a read image carries, for the radii in mm (none: pixels only). */
 export function spacingOf(img: DecodedImageMeta): Spacing | undefined {
   return img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm } : undefined;
@@ -156,8 +163,8 @@ export function spacingOf(img: DecodedImageMeta): Spacing | undefined {
 
 /** A file read as the app reads it for the model (read again to its turned size if the film is
  *  stored a quarter turn away) and traced; the spacing is the file's unless one is given. */
-export async function traceFile(model: LoadedModel, file: string, opts: Omit<TraceOptions, 'readTurned'> = {}): Promise<{ img: ModelReadyImage; tracing: Tracing }> {
+export async function traceFile(model: LoadedModel, file: string, opts: Omit<TraceOptions, 'readTurned' | 'readFull'> = {}): Promise<{ img: ModelReadyImage; tracing: Tracing }> {
   const img = await readForModel(file, model.card);
-  const tracing = await trace(model, img, { spacing: spacingOf(img), ...opts, readTurned: () => readForModelTurned(file, model.card) });
+  const tracing = await trace(model, img, { spacing: spacingOf(img), ...opts, ...fileReads(model, file) });
   return { img, tracing };
 }

@@ -6,10 +6,10 @@ import { summarise, summarisePerLandmark, radialErrorMm, type LandmarkSummary, t
 import type { ReducedDecode } from '../../src-shared/model-card.js';
 import { importImage } from '../imaging/import.js';
 import type { ModelReadyImage } from '../imaging/types.js';
-import { readForModel, readForModelTurned } from '../inference/read-for-model.js';
+import { readForModel } from '../inference/read-for-model.js';
 import type { LoadedModel } from '../inference/model.js';
 import { geometryClass, storedPixels, toStored, type Orientation } from '../inference/orientation.js';
-import { trace } from '../inference/trace.js';
+import { fileReads, trace } from '../inference/trace.js';
 import type { PointFeatures } from '../inference/uncertainty.js';
 import type { Dataset, GroundTruth } from './eval-dataset.js';
 
@@ -53,6 +53,8 @@ export interface SafetyFigures {
   images_reoriented: string[];
   /** traced a second time, reframed: the skull framed unlike the training films (framing.ts) */
   images_reframed: string[];
+  /** landmarks placed by the full-resolution second stage, summed over the images (refine.ts) */
+  second_stage_points: number;
   images_implausible: string[];
   /** orientation check: images whose geometry / polarity it got right (of those checked) */
   orientation_correct: number;
@@ -97,6 +99,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
   const refused: string[] = [];
   const reoriented: string[] = [];
   const reframed: string[] = [];
+  let secondStage = 0;
   const implausible: string[] = [];
   let orientOk = 0;
   let polarityOk = 0;
@@ -121,7 +124,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
     }
     reads[img.reduced ? 'reduced' : 'full']++;
     if (img.reduced) reads.by_read[img.reduced.read] = (reads.by_read[img.reduced.read] ?? 0) + 1;
-    const t = await trace(model, img, { spacing: { rowMm: ds.mmPerPixel, colMm: ds.mmPerPixel }, readTurned: () => readForModelTurned(file, model.card) });
+    const t = await trace(model, img, { spacing: { rowMm: ds.mmPerPixel, colMm: ds.mmPerPixel }, ...fileReads(model, file) });
     const det = t.detection;
     const row = t.landmarks.map((p, k) => radialErrorMm(p, ref[k], ds.mmPerPixel));
     errors.push(row);
@@ -130,6 +133,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
     if (!t.check.isCephalogram) refused.push(id);
     if (t.check.warnings.some((w) => w.code === 'reoriented')) reoriented.push(id);
     if (det.modelFrame.reframeZoom !== undefined) reframed.push(id);
+    secondStage += det.refined;
     if (t.check.warnings.some((w) => w.code === 'implausible_shape')) implausible.push(id);
     if (t.check.shapeD2 !== undefined) d2s.push(t.check.shapeD2);
     if (t.check.orientation.source === 'auto') {
@@ -170,6 +174,7 @@ export async function evaluateDataset(model: LoadedModel, opts: EvalOptions): Pr
     images_refused: refused,
     images_reoriented: reoriented,
     images_reframed: reframed,
+    second_stage_points: secondStage,
     images_implausible: implausible,
     orientation_correct: orientOk,
     polarity_correct: polarityOk,
@@ -216,7 +221,7 @@ export function formatEval(r: EvalResult): string {
     `${r.dataset} ${r.split} vs ${r.ground_truth} (${o.n_images} images${r.transform !== 'none' ? `, stored ${r.transform}` : ''}, ${r.model.name} ${r.model.version} on ${r.model.provider}; ${readsText(r.reads)}; ${r.mm_per_pixel} mm/px${r.mm_per_pixel_note ? ` ${r.mm_per_pixel_note}` : ''}):`,
     `  MRE ${o.mre_mm.toFixed(3)} ± ${o.sd_mm.toFixed(3)} mm; SDR ` + Object.entries(o.sdr).map(([k, v]) => `${k} ${v.toFixed(2)}%`).join(', '),
     `  safety net: 90% radius holds ${pct(s.coverage90)} of points; flagged ${pct(s.flagged_share)}; ${s.bad_points} points > ${s.bad_mm} mm, flags catch ${pct(s.flag_recall)} (precision ${pct(s.flag_precision)}; top-10% recall ${pct(s.recall_at_10pct)})`,
-    `  input check: ${s.images_refused.length} refused as not a cephalogram, ${s.images_reoriented.length} straightened, ${s.images_reframed.length} reframed, ${s.images_implausible.length} with an implausible tracing; orientation right ${s.orientation_correct}/${s.orientation_checked}, polarity right ${s.polarity_correct}/${s.orientation_checked}; shape D2 mean ${s.mean_shape_d2.toFixed(1)}, max ${s.max_shape_d2.toFixed(1)}`,
+    `  input check: ${s.images_refused.length} refused as not a cephalogram, ${s.images_reoriented.length} straightened, ${s.images_reframed.length} reframed, ${s.second_stage_points} points refined at full resolution, ${s.images_implausible.length} with an implausible tracing; orientation right ${s.orientation_correct}/${s.orientation_checked}, polarity right ${s.polarity_correct}/${s.orientation_checked}; shape D2 mean ${s.mean_shape_d2.toFixed(1)}, max ${s.max_shape_d2.toFixed(1)}`,
     `  ${'#'.padStart(2)} ${'landmark'.padEnd(24)} ${'MRE'.padStart(6)} ${'SD'.padStart(6)} ${'2mm%'.padStart(6)} ${'4mm%'.padStart(6)} ${'cov90'.padStart(6)}`,
     ...r.per_landmark.map(
       (l, i) =>

@@ -34,6 +34,8 @@ test('adapt --method lora makes a clinic model that detect --model runs, from fi
   assert.match(r.stdout, /held-out MRE [\d.]+ -> [\d.]+ mm .* on 1 cases/);
   const card = JSON.parse(fs.readFileSync(path.join(out, 'medsapiens-ceph19.card.json'), 'utf8'));
   assert.deepEqual(card.adaptation.cases, ['001', '004']);
+  // the clinic model is the adapted networks alone, as measured: not the parent's second stage
+  assert.equal(card.refine, undefined);
   // the mirrored film was written upright, its tracing moved with it: close to the original's
   const csv = fs.readFileSync(path.join(out, 'cases', 'tracings.csv'), 'utf8').trim().split('\n');
   const row = (id: string, lines: string[]) => lines.find((l) => l.startsWith(id + ','))!.split(',').slice(1).map(Number);
@@ -51,4 +53,38 @@ test('without PyTorch, adapt --method lora says what is needed and points to the
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /needs Python 3 with PyTorch/);
   assert.match(r.stderr, /--method offset/);
+});
+
+test('adapt --method lora --db learns from the corrected cases of a case database, into clinic-models beside it', { timeout: 600_000 }, async () => {
+  const { createApp } = await import('../../src-main/services/app.js');
+  const { folderDataset } = await import('../../src-main/services/eval-dataset.js');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-lora-db-'));
+  const ds = folderDataset(path.join(HAMEDAN, 'images'), [path.join(HAMEDAN, 'a.csv'), path.join(HAMEDAN, 'b.csv')], 0.123);
+  const dbPath = path.join(tmp, 'cases.sqlite');
+  const app = createApp({ dbPath, log: () => undefined });
+  const learn = ds.ids.slice(0, 6);
+  const corrected: number[] = [];
+  try {
+    const h = app.handlers;
+    const imported = await h['images.importPaths']({ paths: learn.map((id) => ds.imagePath(id)), detect: true });
+    const model = await app.model();
+    // five corrected point by point; the sixth only traced, never looked at: not a training case
+    for (const [i, r] of imported.entries()) {
+      assert.ok(r.ok);
+      if (i === 5) continue;
+      const set = (await h['cases.get']({ imageId: r.imageId! })).landmarks!;
+      const truth = ds.truth.get(learn[i])!;
+      for (const [k, id] of model.card.landmarks.entries()) await h['landmarks.move']({ setId: set.setId, landmarkId: id, x: truth[k].x, y: truth[k].y });
+      corrected.push(r.imageId!);
+    }
+  } finally {
+    await app.close();
+  }
+  const r = cli(['adapt', '--method', 'lora', '--db', dbPath, '--epochs', '1', '--samples-per-epoch', '4']);
+  assert.equal(r.status, 0, r.stderr);
+  const dir = fs.readdirSync(path.join(tmp, 'clinic-models')).find((d) => d.endsWith('-lora'));
+  assert.ok(dir, 'a LoRA clinic model folder beside the database');
+  const card = JSON.parse(fs.readFileSync(path.join(tmp, 'clinic-models', dir, 'medsapiens-ceph19.card.json'), 'utf8'));
+  assert.deepEqual([...card.adaptation.cases].sort(), corrected.map(String).sort());
+  fs.rmSync(tmp, { recursive: true, force: true });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { findModelCard } from '../../src-main/inference/model.js';
 
 /** Copies the card (edited by `edit`, when given), its ONNX file and the companion models it names
- *  (the orientation check) into `dir`; returns the copied card's path and the ONNX file's. */
+ *  (the orientation check, the second stage) into `dir`; returns the copied card's path and the ONNX file's. */
 export function copyShippedModel(dir: string, edit?: (card: Record<string, any>) => void): { cardPath: string; onnxPath: string } {
   const source = findModelCard();
   const card = JSON.parse(fs.readFileSync(source, 'utf8'));
@@ -15,6 +15,8 @@ export function copyShippedModel(dir: string, edit?: (card: Record<string, any>)
   const onnxPath = path.join(dir, card.file);
   fs.writeFileSync(cardPath, JSON.stringify(card));
   fs.copyFileSync(path.join(path.dirname(source), card.file), onnxPath);
+  // the second stage's network, where the card (as edited) still names one
+  if (card.refine?.file) fs.copyFileSync(path.join(path.dirname(source), card.refine.file), path.join(dir, card.refine.file));
   const orientCard = card.checks?.orientation?.card;
   if (orientCard) {
     const from = path.dirname(source);

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { adaptFromCases, tracedCase, type TracedCase } from '../../adaptation/adapt.js';
 import { writeAdaptation, type Adaptation } from '../../adaptation/clinic-model.js';
-import { adaptFromDatabase, clinicModelsDir } from '../../adaptation/clinic-service.js';
+import { adaptFromDatabase, clinicModelsDir, correctedCases, MIN_CASES } from '../../adaptation/clinic-service.js';
+import type { Pt } from '../../../src-shared/metrics.js';
 import { createApp } from '../../services/app.js';
 import { describeProvider, findModelCard, loadModel } from '../../inference/model.js';
 import { loraAvailable, prepareCases, runLora } from '../../adaptation/lora-runner.js';
@@ -34,7 +35,7 @@ export function registerAdapt(program: Command): void {
     .option('--db <file>', 'instead of --images: the corrected or reviewed cases of this case database')
     .option('--mm-per-px <x>', 'the images’ spacing, for figures in mm', parseFloat)
     .option('--method <m>', 'offset (instant, per-landmark correction in the head frame) | lora (fine-tuning of the networks, minutes; needs Python with PyTorch)', 'offset')
-    .option('--out <dir>', 'folder for the clinic model (adaptation.json, or with lora an ONNX and its card); with --db, default: clinic-models/ beside the database')
+    .option('--out <dir>', 'folder for the clinic model (adaptation.json, or with lora an ONNX and its card); with --db, default: a new folder in clinic-models/ beside the database')
     .option('--epochs <n>', 'lora: epochs (default 20)', (v) => parseInt(v, 10))
     .option('--samples-per-epoch <n>', 'lora: augmented samples per epoch (default 40)', (v) => parseInt(v, 10))
     .option('--holdout <ids>', 'lora: comma-separated cases left out of the training and measured, parent against clinic model')
@@ -67,19 +68,35 @@ export function registerAdapt(program: Command): void {
 /** The deep level: the cases prepared by the app's own readers, fine-tuned by training/adapt_lora.py
  *  with a progress bar; Ctrl-C cancels (the same command resumes). */
 async function adaptLora(opts: AdaptOpts): Promise<void> {
-  if (opts.db) throw new Error('--method lora reads --images and --tracings; from the case database use --method offset (for now)');
-  if (!opts.images || !opts.tracings || !opts.out) throw new Error('give --images, --tracings and --out');
+  if (!opts.db && (!opts.images || !opts.tracings || !opts.out)) throw new Error('give --images, --tracings and --out (or --db)');
   const can = loraAvailable();
   if (!can.ok) throw new AppError('unsupported', can.message);
-  const ds = folderDataset(opts.images, opts.tracings.split(','), opts.mmPerPx ?? 1);
-  const holdout = new Set((opts.holdout ?? '').split(',').filter(Boolean));
-  for (const id of holdout) if (!ds.truth.has(id)) throw new Error(`--holdout: no traced case ${id}`);
-  const model = await loadModel();
+  const app = opts.db ? createApp({ dbPath: opts.db, log: info }) : undefined;
+  const model = app ? await app.model() : await loadModel();
   try {
-    info(`model ${model.card.name} ${model.card.version}; LoRA on ${ds.ids.length - holdout.size} cases${holdout.size ? `, ${holdout.size} held out` : ''}`);
-    const casesDir = path.join(opts.out, 'cases');
+    // a folder of images with tracing CSVs, or the database's corrected cases read from their files
+    let cases: { id: string; file: string; truth: Pt[] }[];
+    let out: string;
+    if (app) {
+      cases = correctedCases(app.store, model).flatMap((c) => {
+        const file = app.store.getCase(Number(c.id)).image.sourcePath;
+        if (fs.existsSync(file)) return [{ id: c.id, file, truth: c.truth }];
+        info(`case ${c.id}: its image ${file} is no longer there; left out`);
+        return [];
+      });
+      if (cases.length < MIN_CASES) throw new AppError('bad_request', `${cases.length} corrected case(s) with their images: at least ${MIN_CASES} are needed to adapt`);
+      out = opts.out ?? path.join(clinicModelsDir(app.store), `${new Date().toISOString().replace(/[:.]/g, '-')}-lora`);
+    } else {
+      const ds = folderDataset(opts.images!, opts.tracings!.split(','), opts.mmPerPx ?? 1);
+      cases = ds.ids.map((id) => ({ id, file: ds.imagePath(id), truth: ds.truth.get(id)! }));
+      out = opts.out!;
+    }
+    const ids = cases.map((c) => c.id);
+    const holdout = new Set((opts.holdout ?? '').split(',').filter(Boolean));
+    for (const id of holdout) if (!ids.includes(id)) throw new Error(`--holdout: no traced case ${id}`);
+    info(`model ${model.card.name} ${model.card.version}; LoRA on ${ids.length - holdout.size} cases${holdout.size ? `, ${holdout.size} held out` : ''}`);
+    const casesDir = path.join(out, 'cases');
     const prep = new ProgressLine('prepare');
-    const cases = ds.ids.map((id) => ({ id, file: ds.imagePath(id), truth: ds.truth.get(id)! }));
     const all = await prepareCases(model, cases, casesDir, (i) => prep.update(i, cases.length, cases[i - 1].id));
     prep.stop();
     const bar = new ProgressLine('lora');
@@ -94,8 +111,8 @@ async function adaptLora(opts: AdaptOpts): Promise<void> {
         casesDir,
         tracingsCsv: all,
         // the held-out cases are only measured
-        ids: ds.ids.filter((id) => !holdout.has(id)),
-        out: opts.out,
+        ids: ids.filter((id) => !holdout.has(id)),
+        out,
         mmPerPx: opts.mmPerPx,
         epochs: opts.epochs,
         samplesPerEpoch: opts.samplesPerEpoch,
@@ -112,15 +129,16 @@ async function adaptLora(opts: AdaptOpts): Promise<void> {
       process.exitCode = 130;
       return;
     }
-    const card = JSON.parse(fs.readFileSync(findModelCard(opts.out), 'utf8'));
+    const card = JSON.parse(fs.readFileSync(findModelCard(out), 'utf8'));
     const f = card.adaptation?.figures;
     process.stdout.write(
       `LoRA clinic model ${card.version} in ${((performance.now() - t0) / 1000).toFixed(0)} s` +
         (f?.parent ? `: held-out MRE ${f.parent.mre.toFixed(3)} -> ${f.adapted.mre.toFixed(3)} ${f.unit} (${f.cut_pct.toFixed(1)} % less) on ${f.eval_cases.length} cases` : '') +
-        `\n${opts.out}\n`,
+        `\n${out}\n`,
     );
   } finally {
-    await model.close();
+    if (app) await app.close();
+    else await model.close();
   }
 }
 

@@ -21,9 +21,9 @@ export function registerBench(program: Command): void {
         const st = f.stages;
         info(
           `bench: ${path.basename(f.file)}: end to end ${st.end_to_end.median_ms.toFixed(1)} ms (decode ${st.decode.median_ms.toFixed(1)}, orientation check ${st.orientation_check.median_ms.toFixed(1)}, ` +
-            `preprocess ${st.preprocess.median_ms.toFixed(1)}, inference ${st.inference.median_ms.toFixed(1)}${f.inference_passes > 1 ? ` in ${f.inference_passes} passes (reframed ×${f.reframe_zoom!.toFixed(2)})` : ''}, heatmap decoding and uncertainty features ${st.decoding.median_ms.toFixed(1)}, shape check and radii ${st.shape_and_uncertainty.median_ms.toFixed(1)}, ` +
+            `preprocess ${st.preprocess.median_ms.toFixed(1)}, inference ${st.inference.median_ms.toFixed(1)}${f.inference_passes > 1 ? ` in ${f.inference_passes} passes (reframed ×${f.reframe_zoom!.toFixed(2)})` : ''}, second stage ${st.second_stage.median_ms.toFixed(1)} (${f.second_stage_landmarks} landmarks, the file read in full), heatmap decoding and uncertainty features ${st.decoding.median_ms.toFixed(1)}, shape check and radii ${st.shape_and_uncertainty.median_ms.toFixed(1)}, ` +
             `database ${st.database.median_ms.toFixed(1)}); bare inference ${st.bare_inference.median_ms.toFixed(1)} ms; ` +
-            `overhead ${f.inference_passes > 1 ? `over ${f.inference_passes} bare inferences ` : ''}${f.overhead_over_bare_inference_pct.toFixed(0)} % (${f.engine_overhead_pct.toFixed(0)} % without file decoding)` +
+            `overhead ${f.inference_passes > 1 ? `over ${f.inference_passes} bare inferences` : 'over bare inference'}${f.second_stage_landmarks ? ' and the second stage' : ''} ${f.overhead_over_bare_inference_pct.toFixed(0)} % (${f.engine_overhead_pct.toFixed(0)} % without file decoding)` +
             (st.decoder_only ? `; the JPEG decoder alone (${f.decoder_only_reader}) ${st.decoder_only.median_ms.toFixed(1)} ms = ${f.decoder_only_pct_of_bare_inference!.toFixed(0)} % of bare inference` : ''),
         );
       }

@@ -39,6 +39,8 @@ export function registerDetect(program: Command): void {
             model: { name: model.card.name, version: model.card.version, provider: model.provider.name, ...(adaptation ? { adaptation: opts.model, adaptedOn: adaptation.cases.length } : {}) },
             check: checkJson(t.check),
             landmarks: t.landmarks.map(landmarkJson),
+            // how many landmarks the full-resolution second stage placed (the card's refine block)
+            second_stage: t.detection.refined,
             timings_ms: t.timingsMs,
           });
         } catch (e) {

@@ -1,0 +1,104 @@
+// The second stage, the twin of training/refine.py: each landmark the card names is placed again
+// in a crop of the full-resolution image centred on the first stage's point, `factor` times finer
+// than the first stage's input. The crop is cut straight from the film as stored: its axes are the
+// upright, facing-right model frame's, carried through the film's turn and mirror, so no straightened
+// full-size copy is ever made.
+import type { ModelCard } from '../../src-shared/model-card.js';
+import { decodeHeatmaps } from './codec.js';
+import type { Point } from './letterbox.js';
+import { toStored, uprightSize, type Orientation } from './orientation.js';
+
+export type RefineSpec = NonNullable<ModelCard['refine']>;
+
+/** Where a crop lies in the stored image: its centre, and the stored-image step taken by one crop
+ *  pixel along the crop's x and y. */
+export interface CropFrame {
+  centre: Point;
+  ex: Point;
+  ey: Point;
+}
+
+/** The stored image's directions of the model frame's x and y (unit vectors): the model sees the
+ *  film upright and facing right, mirrored first when `flip` (detector.ts needsFlip). */
+export function storedAxes(o: Pick<Orientation, 'rotation' | 'mirrored'>, flip: boolean, storedW: number, storedH: number): { ex: Point; ey: Point } {
+  const geo: Orientation = { rotation: o.rotation, mirrored: o.rotation !== 0 && o.mirrored, inverted: false };
+  const { width: uw, height: uh } = uprightSize(geo, storedW, storedH);
+  const at = (x: number, y: number): Point => toStored(geo, { x: flip ? -x : x, y }, uw, uh);
+  const o0 = at(0, 0);
+  const x1 = at(1, 0);
+  const y1 = at(0, 1);
+  return { ex: { x: x1.x - o0.x, y: x1.y - o0.y }, ey: { x: y1.x - o0.x, y: y1.y - o0.y } };
+}
+
+export function cropFrame(centre: Point, step: number, axes: { ex: Point; ey: Point }): CropFrame {
+  return { centre, ex: { x: axes.ex.x * step, y: axes.ex.y * step }, ey: { x: axes.ey.x * step, y: axes.ey.y * step } };
+}
+
+/** Crop pixel (u, v) -> stored-image point. */
+export function fromCrop(f: CropFrame, size: number, u: number, v: number): Point {
+  const half = (size - 1) / 2;
+  return { x: f.centre.x + (u - half) * f.ex.x + (v - half) * f.ey.x, y: f.centre.y + (u - half) * f.ex.y + (v - half) * f.ey.y };
+}
+
+/** size x size grey values 0..255 (255 - value for a negative film; zero outside the image, as the
+ *  letterbox pads), bilinear, written into out at offset. */
+export function sampleCrop(pixels: Uint8Array, w: number, h: number, f: CropFrame, size: number, invert: boolean, out: Float32Array, offset: number): void {
+  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= w || y >= h ? 0 : invert ? 255 - pixels[y * w + x] : pixels[y * w + x]);
+  let i = offset;
+  for (let v = 0; v < size; v++) {
+    for (let u = 0; u < size; u++) {
+      const p = fromCrop(f, size, u, v);
+      const x0 = Math.floor(p.x);
+      const y0 = Math.floor(p.y);
+      const fx = p.x - x0;
+      const fy = p.y - y0;
+      const top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
+      const bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
+      out[i++] = top * (1 - fy) + bottom * fy;
+    }
+  }
+}
+
+export interface RefineInput {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+  /** first-stage points, stored-image pixels, in the card's landmark order */
+  points: Point[];
+  /** stored-image pixels per first-stage input pixel (reframing included) */
+  sourcePxPerInputPx: number;
+  axes: { ex: Point; ey: Point };
+  invert: boolean;
+}
+
+/** The crops of the landmarks the card refines, normalised as the first stage's input, and what
+ *  maps the network's answer back. */
+export function refineCrops(card: ModelCard, spec: RefineSpec, r: RefineInput): { input: Float32Array; which: number[]; frames: CropFrame[] } {
+  const which = spec.landmarks.map((name) => {
+    const k = card.landmarks.indexOf(name);
+    if (k < 0) throw new Error(`the card refines ${name}, which is not among its landmarks`);
+    return k;
+  });
+  const n = spec.crop * spec.crop;
+  const input = new Float32Array(which.length * n);
+  const step = r.sourcePxPerInputPx / spec.factor;
+  const frames = which.map((k, i) => {
+    const f = cropFrame(r.points[k], step, r.axes);
+    sampleCrop(r.pixels, r.width, r.height, f, spec.crop, r.invert, input, i * n);
+    return f;
+  });
+  const { scale, mean, std } = card.input;
+  const inv = 1 / scale;
+  // Python: (crop / 255.0) in float64, then float32, as the first stage's input
+  const divisor = Math.abs(inv - Math.round(inv)) < 1e-9 ? Math.round(inv) : inv;
+  for (let i = 0; i < input.length; i++) input[i] = (input[i] / divisor - mean) / std;
+  return { input, which, frames };
+}
+
+/** The network's heatmaps (crops x K channels) -> each crop's own landmark, stored-image pixels. */
+export function refinedPoints(spec: RefineSpec, heatmaps: Float32Array, k: number, which: number[], frames: CropFrame[]): (Point & { confidence: number })[] {
+  const [h, w] = spec.codec.heatmap_size;
+  const own = new Float32Array(which.length * h * w);
+  which.forEach((lm, i) => own.set(heatmaps.subarray((i * k + lm) * h * w, (i * k + lm + 1) * h * w), i * h * w));
+  return decodeHeatmaps(own, which.length, h, w, spec.codec).map((q, i) => ({ ...fromCrop(frames[i], spec.crop, q.x, q.y), confidence: q.confidence }));
+}
