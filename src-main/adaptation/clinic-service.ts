@@ -6,18 +6,46 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/errors.js';
 import type { CaseStore } from '../db/store.js';
-import type { LoadedModel } from '../inference/model.js';
+import { z } from 'zod';
+import type { ModelCard } from '../../src-shared/model-card.js';
+import { findModelCard, readModelCard, type LoadedModel } from '../inference/model.js';
 import { adaptFromCases, type TracedCase } from './adapt.js';
 import { ADAPTATION_FILE, readAdaptation, writeAdaptation, type Adaptation } from './clinic-model.js';
 
 /** Fewer corrected cases than this and the app does not offer to adapt. */
 export const MIN_CASES = 5;
 
-export interface ClinicModelInfo {
-  id: string;
-  adaptation: Adaptation;
-  /** it beat its parent on the clinic's held-out cases (leave-one-out) */
-  beatsParent: boolean;
+/** A clinic model: the instant level (adaptation.json), or the deep level (a LoRA model folder
+ *  with its own ONNX and card, training/adapt_lora.py). */
+export type ClinicModelInfo =
+  | {
+      id: string;
+      kind: 'offset';
+      adaptation: Adaptation;
+      /** it beat its parent on the clinic's held-out cases (leave-one-out) */
+      beatsParent: boolean;
+    }
+  | {
+      id: string;
+      kind: 'lora';
+      cardPath: string;
+      card: ModelCard;
+      /** the cases held out of its training: parent and clinic model measured on them */
+      figures: LoraFigures;
+      beatsParent: boolean;
+    };
+
+const LoraFiguresSchema = z.object({
+  eval_cases: z.array(z.string()).min(1),
+  unit: z.enum(['mm', 'px']),
+  parent: z.object({ mre: z.number() }),
+  adapted: z.object({ mre: z.number() }),
+});
+export type LoraFigures = z.infer<typeof LoraFiguresSchema>;
+
+/** The shipped model a loaded model is or adapts: a LoRA clinic model names its parent. */
+export function parentOf(m: LoadedModel): { name: string; version: string; sha256: string } {
+  return m.card.adaptation?.parent ?? { name: m.card.name, version: m.card.version, sha256: m.card.sha256 };
 }
 
 export interface ClinicStatus {
@@ -28,8 +56,20 @@ export interface ClinicStatus {
   active: string | null;
 }
 
-function info(id: string, a: Adaptation): ClinicModelInfo {
-  return { id, adaptation: a, beatsParent: a.measured.adapted.mre_px < a.measured.parent.mre_px };
+type OffsetModelInfo = Extract<ClinicModelInfo, { kind: 'offset' }>;
+
+function info(id: string, a: Adaptation): OffsetModelInfo {
+  return { id, kind: 'offset', adaptation: a, beatsParent: a.measured.adapted.mre_px < a.measured.parent.mre_px };
+}
+
+/** A LoRA clinic model folder of this parent, with the held-out figures it needs to be judged. */
+function loraInfo(id: string, dir: string, parentSha: string): ClinicModelInfo | undefined {
+  const cardPath = findModelCard(dir);
+  const card = readModelCard(cardPath);
+  if (card.adaptation?.method !== 'lora' || card.adaptation.parent.sha256 !== parentSha) return undefined;
+  const figures = LoraFiguresSchema.safeParse(card.adaptation.figures);
+  if (!figures.success) return undefined; // nothing held out: it cannot be judged, so it is not offered
+  return { id, kind: 'lora', cardPath, card, figures: figures.data, beatsParent: figures.data.adapted.mre < figures.data.parent.mre };
 }
 
 export function clinicModelsDir(store: CaseStore): string {
@@ -39,6 +79,7 @@ export function clinicModelsDir(store: CaseStore): string {
 /** The corrected cases the plain `parent` traced, in the model's landmark order. */
 export function correctedCases(store: CaseStore, parent: LoadedModel): TracedCase[] {
   const ids = parent.card.landmarks;
+  const { name, version } = parentOf(parent);
   const out: TracedCase[] = [];
   for (let offset = 0; ; offset += 1000) {
     const page = store.listCases({ limit: 1000, offset });
@@ -47,7 +88,7 @@ export function correctedCases(store: CaseStore, parent: LoadedModel): TracedCas
       if (summary.currentSetId === null || !summary.imageCheck || (summary.reviewedAt === null && summary.handPoints === 0)) continue;
       const c = store.getCase(summary.imageId);
       const s = c.landmarks!;
-      if (s.set.modelName !== parent.card.name || s.set.modelVersion !== parent.card.version || !s.set.check) continue;
+      if (s.set.modelName !== name || s.set.modelVersion !== version || !s.set.check) continue;
       if (!s.set.check.isCephalogram && !c.image.traceAnyway) continue;
       const corrected = s.set.reviewedAt !== null || s.points.some((p) => p.source === 'hand');
       if (!corrected) continue;
@@ -71,12 +112,17 @@ export function listClinicModels(store: CaseStore, parent: LoadedModel): ClinicM
   const dir = clinicModelsDir(store);
   if (!fs.existsSync(dir)) return [];
   const out: ClinicModelInfo[] = [];
+  const sha = parentOf(parent).sha256;
   for (const id of fs.readdirSync(dir).sort()) {
-    if (!fs.existsSync(path.join(dir, id, ADAPTATION_FILE))) continue;
+    const folder = path.join(dir, id);
     try {
-      const a = readAdaptation(path.join(dir, id));
-      if (a.parent.sha256 !== parent.card.sha256) continue; // adapts another model: not offered
-      out.push(info(id, a));
+      if (fs.existsSync(path.join(folder, ADAPTATION_FILE))) {
+        const a = readAdaptation(folder);
+        if (a.parent.sha256 === sha) out.push(info(id, a)); // one adapting another model is not offered
+      } else if (fs.statSync(folder).isDirectory() && fs.readdirSync(folder).some((f) => f.endsWith('.card.json'))) {
+        const l = loraInfo(id, folder, sha);
+        if (l) out.push(l);
+      }
     } catch {
       // a broken folder is not offered; the others still are
     }
@@ -87,8 +133,9 @@ export function listClinicModels(store: CaseStore, parent: LoadedModel): ClinicM
 export function clinicStatus(store: CaseStore, parent: LoadedModel): ClinicStatus {
   const models = listClinicModels(store, parent);
   const active = store.getSetting('clinic.model');
+  const { name, version } = parentOf(parent);
   return {
-    parent: { name: parent.card.name, version: parent.card.version },
+    parent: { name, version },
     correctedCases: correctedCases(store, parent).length,
     minCases: MIN_CASES,
     models,
@@ -97,7 +144,8 @@ export function clinicStatus(store: CaseStore, parent: LoadedModel): ClinicStatu
 }
 
 /** Learns a clinic model from the database's corrected cases (not put in use by itself). */
-export function adaptFromDatabase(store: CaseStore, parent: LoadedModel, mmPerPixel?: number, now = new Date()): ClinicModelInfo {
+export function adaptFromDatabase(store: CaseStore, parent: LoadedModel, mmPerPixel?: number, now = new Date()): OffsetModelInfo {
+  if (parent.card.adaptation) throw new AppError('bad_request', 'a LoRA clinic model is in use: go back to the shipped model to adapt it again');
   const cases = correctedCases(store, parent);
   if (cases.length < MIN_CASES) throw new AppError('bad_request', `${cases.length} corrected case(s): at least ${MIN_CASES} are needed to adapt`);
   const a = adaptFromCases(parent, cases, { mmPerPixel, now });
@@ -107,15 +155,16 @@ export function adaptFromDatabase(store: CaseStore, parent: LoadedModel, mmPerPi
 }
 
 /** Puts a clinic model in use (null: back to the shipped model). One that did not beat its parent
- *  on the clinic's own held-out cases is refused. Returns the adaptation to apply. */
-export function useClinicModel(store: CaseStore, parent: LoadedModel, id: string | null): Adaptation | undefined {
+ *  on the clinic's own held-out cases is refused. Returns the model chosen (undefined: the shipped). */
+export function useClinicModel(store: CaseStore, parent: LoadedModel, id: string | null): ClinicModelInfo | undefined {
   if (id === null) {
     store.setSetting('clinic.model', null);
     return undefined;
   }
   const m = listClinicModels(store, parent).find((x) => x.id === id);
-  if (!m) throw new AppError('not_found', `no clinic model ${id} for ${parent.card.name} ${parent.card.version}`);
+  const p = parentOf(parent);
+  if (!m) throw new AppError('not_found', `no clinic model ${id} for ${p.name} ${p.version}`);
   if (!m.beatsParent) throw new AppError('bad_request', `clinic model ${id} did not beat the shipped model on the clinic's held-out cases: not used`);
   store.setSetting('clinic.model', id);
-  return m.adaptation;
+  return m;
 }

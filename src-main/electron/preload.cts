@@ -28,6 +28,8 @@ const METHODS = [
   'clinic.status',
   'clinic.adapt',
   'clinic.use',
+  'clinic.adaptDeep',
+  'clinic.cancelDeep',
   'batch.start',
   'watch.status',
   'watch.set',

@@ -7,6 +7,8 @@ import { createCaseStore, type CaseStore } from '../db/store.js';
 import { describeProvider, loadModel, modelLabel, type LoadedModel, type LoadOptions } from '../inference/model.js';
 import { loadModelOrAdaptation } from '../adaptation/clinic-model.js';
 import { listClinicModels } from '../adaptation/clinic-service.js';
+import { createDeepAdaptation } from '../adaptation/deep-job.js';
+import { AppError } from '../../src-shared/errors.js';
 import { projectRoot } from '../util/paths.js';
 import { runFolderBatch } from './batch.js';
 import { createEventBus, type EventBus } from './events.js';
@@ -53,13 +55,18 @@ export function createApp(opts: AppOptions = {}): App {
   let loading: Promise<LoadedModel> | null = null;
   const model = () => {
     loading ??= (opts.modelDir ? loadModelOrAdaptation(opts.modelDir, opts.model) : loadModel(opts.model)).then(
-      (m) => {
+      async (m) => {
         // the clinic model in use, when the run names no model of its own
         if (!opts.modelDir) {
           const id = store.getSetting('clinic.model');
           const found = id ? listClinicModels(store, m).find((x) => x.id === id && x.beatsParent) : undefined;
-          if (found) m.adaptation = found.adaptation;
-          else if (id) log(`clinic model ${id} is not usable with ${m.card.name} ${m.card.version}: the shipped model is used`);
+          if (found?.kind === 'offset') m.adaptation = found.adaptation;
+          else if (found?.kind === 'lora') {
+            // a fine-tuned network of its own, in place of the shipped one it adapts
+            const clinicModel = await loadModel({ ...opts.model, cardPath: found.cardPath });
+            await m.close();
+            m = clinicModel;
+          } else if (id) log(`clinic model ${id} is not usable with ${m.card.name} ${m.card.version}: the shipped model is used`);
         }
         loaded = m;
         log(`model ${modelLabel(m).name} ${modelLabel(m).version} runs on ${describeProvider(m.provider)}; ${nativeJpegStatus()}`);
@@ -75,6 +82,14 @@ export function createApp(opts: AppOptions = {}): App {
     return loading;
   };
   const running = new Set<Promise<unknown>>();
+  const deep = createDeepAdaptation({ store, library, model, log });
+  const switchModel = async () => {
+    if (running.size) throw new AppError('bad_request', 'a batch is running: switch the model when it has finished');
+    const old = loaded ?? (loading ? await loading.catch(() => null) : null);
+    loaded = null;
+    loading = null;
+    await old?.close();
+  };
   const watch = createWatchSetting({ store, library, model, events, log });
   const handlers = createHandlers({
     watch,
@@ -85,6 +100,8 @@ export function createApp(opts: AppOptions = {}): App {
     modelStatus: () => ({ model: loaded, error: loaded ? null : loadError }),
     version: appVersion(),
     modelDir: opts.modelDir,
+    deep,
+    switchModel,
     createReport: async (req) => {
       const r = await reportForCase({ store, library }, { imageId: req.imageId, analyses: req.analyses, format: req.format, anonymise: req.anonymise });
       return { fileName: r.fileName, mimeType: r.mimeType, dataBase64: r.bytes.toString('base64') };
@@ -105,6 +122,7 @@ export function createApp(opts: AppOptions = {}): App {
     pixels: createPixelSource(store, library),
     model,
     async close() {
+      await deep.close();
       await watch.close();
       await Promise.allSettled([...running]);
       // a model still loading is closed once it is there

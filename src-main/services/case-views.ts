@@ -1,6 +1,7 @@
 // Database records -> the API contract's shapes (what the renderer sees).
 import path from 'node:path';
 import type { CaseDetail, CaseSummary, ClinicStatus, LandmarkSet } from '../../src-shared/api/contract.js';
+import type { DeepJobStatus } from '../adaptation/deep-job.js';
 import type { ClinicStatus as ServiceClinicStatus } from '../adaptation/clinic-service.js';
 import type { CaseDetail as StoreCase } from '../db/store.js';
 import type { CaseSummary as StoreSummary } from '../db/rows.js';
@@ -77,22 +78,44 @@ export function caseDetailView(c: StoreCase): CaseDetail {
   };
 }
 
-export function clinicView(s: ServiceClinicStatus): ClinicStatus {
+export function clinicView(s: ServiceClinicStatus, deep: DeepJobStatus | null = null, deepUnavailable: string | null = null): ClinicStatus {
   return {
     parent: s.parent,
     correctedCases: s.correctedCases,
     minCases: s.minCases,
     active: s.active,
-    models: s.models.map((m) => ({
-      id: m.id,
-      createdAt: m.adaptation.created_at,
-      cases: m.adaptation.cases.length,
-      parentMrePx: m.adaptation.measured.parent.mre_px,
-      adaptedMrePx: m.adaptation.measured.adapted.mre_px,
-      coverageParent: m.adaptation.measured.coverage90_parent,
-      coverageAdapted: m.adaptation.measured.coverage90_adapted,
-      radiusScale: m.adaptation.radius_scale,
-      beatsParent: m.beatsParent,
-    })),
+    models: s.models.map((m) =>
+      m.kind === 'offset'
+        ? {
+            id: m.id,
+            kind: m.kind,
+            createdAt: m.adaptation.created_at,
+            cases: m.adaptation.cases.length,
+            measuredOn: m.adaptation.measured.parent.n_images,
+            parentMre: m.adaptation.measured.parent.mre_px,
+            adaptedMre: m.adaptation.measured.adapted.mre_px,
+            unit: 'px' as const,
+            coverageParent: m.adaptation.measured.coverage90_parent,
+            coverageAdapted: m.adaptation.measured.coverage90_adapted,
+            radiusScale: m.adaptation.radius_scale,
+            beatsParent: m.beatsParent,
+          }
+        : {
+            id: m.id,
+            kind: m.kind,
+            createdAt: m.card.adaptation!.created,
+            cases: m.card.adaptation!.cases.length,
+            measuredOn: m.figures.eval_cases.length,
+            parentMre: m.figures.parent.mre,
+            adaptedMre: m.figures.adapted.mre,
+            unit: m.figures.unit,
+            coverageParent: null,
+            coverageAdapted: null,
+            radiusScale: null,
+            beatsParent: m.beatsParent,
+          },
+    ),
+    deep,
+    deepUnavailable,
   };
 }

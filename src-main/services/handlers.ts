@@ -15,6 +15,7 @@ import { etaSeconds, type EventBus } from './events.js';
 import type { ImageLibrary } from './image-library.js';
 import { importFile, modelPoints } from './import-service.js';
 import type { WatchSetting } from './watch-setting.js';
+import type { DeepAdaptation } from '../adaptation/deep-job.js';
 
 export type { EventBus } from './events.js';
 export type ApiHandlers = { [N in ApiName]: (req: ApiRequest<N> & Record<string, any>) => Promise<ApiResponse<N>> };
@@ -32,6 +33,11 @@ export interface HandlerDeps {
   createReport?: (req: ApiRequest<'reports.create'>) => Promise<ApiResponse<'reports.create'>>;
   /** the run's --model folder, where one was given */
   modelDir?: string;
+  /** the deep level of clinic adaptation, run in the background */
+  deep: DeepAdaptation;
+  /** drops the loaded model; the next request loads the one the settings name (a LoRA clinic
+   *  model is a network of its own) */
+  switchModel: () => Promise<void>;
 }
 
 export function createPixelSource(store: CaseStore, library: ImageLibrary): PixelSource {
@@ -44,6 +50,7 @@ export function createPixelSource(store: CaseStore, library: ImageLibrary): Pixe
 
 export function createHandlers(d: HandlerDeps): ApiHandlers {
   const { store } = d;
+  const clinic = (m: LoadedModel) => clinicView(clinicStatus(store, m), d.deep.status(), d.deep.unavailable());
   const view = (imageId: number) => caseDetailView(store.getCase(imageId));
 
   /** A new model set for the image, read as the import read it (so the same file gives the same
@@ -185,19 +192,32 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       return d.createReport(req);
     },
     async 'clinic.status'() {
-      const m = await d.model();
-      return clinicView(clinicStatus(store, m));
+      return clinic(await d.model());
     },
     async 'clinic.adapt'() {
       const m = await d.model();
       adaptFromDatabase(store, m);
-      return clinicView(clinicStatus(store, m));
+      return clinic(m);
     },
     async 'clinic.use'(req) {
       const m = await d.model();
       if (d.modelDir) throw new AppError('bad_request', 'this run uses the model given with --model: clinic models cannot be switched here');
-      m.adaptation = useClinicModel(store, m, req.id);
-      return clinicView(clinicStatus(store, m));
+      const chosen = useClinicModel(store, m, req.id);
+      // to or from a fine-tuned network the model itself changes; offsets ride on the shipped one
+      if (chosen?.kind === 'lora' || m.card.adaptation) {
+        await d.switchModel();
+        return clinic(await d.model());
+      }
+      m.adaptation = chosen?.kind === 'offset' ? chosen.adaptation : undefined;
+      return clinic(m);
+    },
+    async 'clinic.adaptDeep'(req) {
+      await d.deep.start({ epochs: req.epochs, samplesPerEpoch: req.samplesPerEpoch });
+      return clinic(await d.model());
+    },
+    async 'clinic.cancelDeep'() {
+      d.deep.cancel();
+      return clinic(await d.model());
     },
     async 'batch.start'(req) {
       return { taskId: d.startBatch(req.folder) };

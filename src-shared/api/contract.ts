@@ -132,17 +132,38 @@ export const ClinicStatusSchema = z.object({
   models: z.array(
     z.object({
       id: z.string(),
+      /** offset: the instant level (leave-one-out figures); lora: the deep level (a fine-tuned
+       *  model, measured on cases held out of its training) */
+      kind: z.enum(['offset', 'lora']),
       createdAt: z.string(),
       cases: z.number().int().positive(),
-      parentMrePx: z.number(),
-      adaptedMrePx: z.number(),
-      coverageParent: z.number(),
-      coverageAdapted: z.number(),
-      radiusScale: z.number(),
+      /** the cases its figures were measured on */
+      measuredOn: z.number().int().positive(),
+      parentMre: z.number(),
+      adaptedMre: z.number(),
+      unit: z.enum(['px', 'mm']),
+      /** the stated 90 % radius's hold on the clinic's cases (the instant level measures it) */
+      coverageParent: z.number().nullable(),
+      coverageAdapted: z.number().nullable(),
+      radiusScale: z.number().nullable(),
       beatsParent: z.boolean(),
     }),
   ),
   active: z.string().nullable(),
+  /** the deep adaptation running or last run in this session of the app */
+  deep: z
+    .object({
+      state: z.enum(['preparing', 'training', 'exporting', 'done', 'cancelled', 'failed']),
+      /** 0..1 of the whole run */
+      fraction: z.number(),
+      etaSeconds: z.number().nullable(),
+      message: z.string().nullable(),
+      /** the clinic model folder it writes */
+      id: z.string(),
+    })
+    .nullable(),
+  /** where this machine cannot fine-tune: what it needs (the instant level works regardless) */
+  deepUnavailable: z.string().nullable(),
 });
 export type ClinicStatus = z.infer<typeof ClinicStatusSchema>;
 
@@ -202,6 +223,14 @@ export const API = {
   'clinic.adapt': { request: Empty, response: ClinicStatusSchema },
   /** use a clinic model (one that beat the shipped model on held-out cases), or null: the shipped model */
   'clinic.use': { request: z.object({ id: z.string().nullable() }), response: ClinicStatusSchema },
+  /** start the deep level in the background (LoRA fine-tuning on the corrected cases, a quarter of
+   *  them held out to judge it); clinic.status reports its progress */
+  'clinic.adaptDeep': {
+    request: z.object({ epochs: z.number().int().positive().max(200).optional(), samplesPerEpoch: z.number().int().positive().max(1000).optional() }),
+    response: ClinicStatusSchema,
+  },
+  /** stop the running deep adaptation (the same start later resumes nothing: it starts anew) */
+  'clinic.cancelDeep': { request: Empty, response: ClinicStatusSchema },
   'batch.start': { request: z.object({ folder: z.string().min(1) }), response: z.object({ taskId: z.string() }) },
   'watch.status': { request: Empty, response: WatchStatusSchema },
   /** a full folder path to watch from now on (remembered), or null to stop watching */

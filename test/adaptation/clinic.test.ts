@@ -45,7 +45,8 @@ test('corrected cases make a clinic model; used, it corrects new tracings and is
     assert.equal(m.cases, 6);
     assert.ok(fs.existsSync(path.join(clinicModelsDir(app.store), m.id, 'adaptation.json')), 'kept beside the database');
     assert.equal(adapted.active, null, 'not put in use by itself');
-    assert.ok(m.beatsParent, `held-out ${m.parentMrePx} -> ${m.adaptedMrePx} px`);
+    assert.equal(m.kind, 'offset');
+    assert.ok(m.beatsParent, `held-out ${m.parentMre} -> ${m.adaptedMre} ${m.unit}`);
 
     assert.equal((await h['clinic.use']({ id: m.id })).active, m.id);
     // a new film is traced with the clinic's corrections, recorded with it, and lands nearer the truth

@@ -608,6 +608,9 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
     assert.ok(clinic.correctedCases >= 1 && clinic.correctedCases < clinic.minCases, `${clinic.correctedCases} corrected cases`);
     await page.getByTestId('corrected-cases').getByText(`${clinic.correctedCases} corrected or reviewed case`).waitFor();
     assert.equal(await page.getByTestId('adapt').isDisabled(), true);
+    // the deep level is offered beside it (PyTorch is installed here), disabled for the same reason
+    assert.equal(await page.getByTestId('adapt-deep').isDisabled(), true);
+    assert.equal(await page.getByTestId('deep-unavailable').count(), 0);
     await page.getByTestId('model-in-use').getByText('(as shipped)').waitFor();
     await shot('13-clinic-panel');
   });

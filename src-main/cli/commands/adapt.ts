@@ -79,9 +79,11 @@ async function adaptLora(opts: AdaptOpts): Promise<void> {
     let out: string;
     if (app) {
       cases = correctedCases(app.store, model).flatMap((c) => {
-        const file = app.store.getCase(Number(c.id)).image.sourcePath;
+        // the copy the database keeps of each image, else the file it was imported from
+        const { sha256, sourcePath } = app.store.getCase(Number(c.id)).image;
+        const file = app.library.pathFor(sha256, sourcePath);
         if (fs.existsSync(file)) return [{ id: c.id, file, truth: c.truth }];
-        info(`case ${c.id}: its image ${file} is no longer there; left out`);
+        info(`case ${c.id}: its image ${sourcePath} is no longer there; left out`);
         return [];
       });
       if (cases.length < MIN_CASES) throw new AppError('bad_request', `${cases.length} corrected case(s) with their images: at least ${MIN_CASES} are needed to adapt`);
