@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/errors.js';
 import type { CaseStore } from '../db/store.js';
+import type { Pt } from '../../src-shared/metrics.js';
+import type { ImageLibrary } from '../services/image-library.js';
 import { z } from 'zod';
 import type { ModelCard } from '../../src-shared/model-card.js';
 import { findModelCard, readModelCard, type LoadedModel } from '../inference/model.js';
@@ -106,6 +108,20 @@ export function correctedCases(store: CaseStore, parent: LoadedModel): TracedCas
     if (page.length < 1000) break;
   }
   return out;
+}
+
+/** The corrected cases with the image files they were traced on (the database's kept copy, else the
+ *  file imported from), for fine-tuning; those whose image is gone are named in `missing`. */
+export function correctedCaseFiles(store: CaseStore, library: ImageLibrary, parent: LoadedModel): { cases: { id: string; file: string; truth: Pt[] }[]; missing: string[] } {
+  const cases: { id: string; file: string; truth: Pt[] }[] = [];
+  const missing: string[] = [];
+  for (const c of correctedCases(store, parent)) {
+    const { sha256, sourcePath } = store.getCase(Number(c.id)).image;
+    const file = library.pathFor(sha256, sourcePath);
+    if (fs.existsSync(file)) cases.push({ id: c.id, file, truth: c.truth });
+    else missing.push(`${c.id} (${sourcePath})`);
+  }
+  return { cases, missing };
 }
 
 export function listClinicModels(store: CaseStore, parent: LoadedModel): ClinicModelInfo[] {

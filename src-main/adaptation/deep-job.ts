@@ -2,13 +2,12 @@
 // corrected cases, in the background, one run at a time, with progress, ETA and cancel. A quarter of
 // the cases are held out of the training and measured, parent against clinic model: that is what
 // decides whether the clinic may use it (clinic-service.ts). Nothing is put in use by itself.
-import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/errors.js';
 import type { CaseStore } from '../db/store.js';
 import type { LoadedModel } from '../inference/model.js';
 import type { ImageLibrary } from '../services/image-library.js';
-import { clinicModelsDir, correctedCases, MIN_CASES } from './clinic-service.js';
+import { clinicModelsDir, correctedCaseFiles, MIN_CASES } from './clinic-service.js';
 import { loraAvailable, prepareCases, runLora, type LoraProgress } from './lora-runner.js';
 
 export interface DeepJobStatus {
@@ -55,11 +54,7 @@ export function createDeepAdaptation(d: { store: CaseStore; library: ImageLibrar
       if (why) throw new AppError('unsupported', why);
       const parent = await d.model();
       if (parent.card.adaptation) throw new AppError('bad_request', 'a LoRA clinic model is in use: go back to the shipped model to adapt it again');
-      const cases = correctedCases(d.store, parent).flatMap((c) => {
-        const { sha256, sourcePath } = d.store.getCase(Number(c.id)).image;
-        const file = d.library.pathFor(sha256, sourcePath);
-        return fs.existsSync(file) ? [{ id: c.id, file, truth: c.truth }] : [];
-      });
+      const { cases } = correctedCaseFiles(d.store, d.library, parent);
       if (cases.length < MIN_CASES) throw new AppError('bad_request', `${cases.length} corrected case(s) with their images: at least ${MIN_CASES} are needed to adapt`);
       const { train, held } = holdOut(cases);
       const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-lora`;

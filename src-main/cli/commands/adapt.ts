@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { adaptFromCases, tracedCase, type TracedCase } from '../../adaptation/adapt.js';
 import { writeAdaptation, type Adaptation } from '../../adaptation/clinic-model.js';
-import { adaptFromDatabase, clinicModelsDir, correctedCases, MIN_CASES } from '../../adaptation/clinic-service.js';
+import { adaptFromDatabase, clinicModelsDir, correctedCaseFiles, MIN_CASES } from '../../adaptation/clinic-service.js';
 import type { Pt } from '../../../src-shared/metrics.js';
 import { createApp } from '../../services/app.js';
 import { describeProvider, findModelCard, loadModel } from '../../inference/model.js';
@@ -78,14 +78,9 @@ async function adaptLora(opts: AdaptOpts): Promise<void> {
     let cases: { id: string; file: string; truth: Pt[] }[];
     let out: string;
     if (app) {
-      cases = correctedCases(app.store, model).flatMap((c) => {
-        // the copy the database keeps of each image, else the file it was imported from
-        const { sha256, sourcePath } = app.store.getCase(Number(c.id)).image;
-        const file = app.library.pathFor(sha256, sourcePath);
-        if (fs.existsSync(file)) return [{ id: c.id, file, truth: c.truth }];
-        info(`case ${c.id}: its image ${sourcePath} is no longer there; left out`);
-        return [];
-      });
+      const found = correctedCaseFiles(app.store, app.library, model);
+      for (const m of found.missing) info(`case ${m}: its image is no longer there; left out`);
+      cases = found.cases;
       if (cases.length < MIN_CASES) throw new AppError('bad_request', `${cases.length} corrected case(s) with their images: at least ${MIN_CASES} are needed to adapt`);
       out = opts.out ?? path.join(clinicModelsDir(app.store), `${new Date().toISOString().replace(/[:.]/g, '-')}-lora`);
     } else {
