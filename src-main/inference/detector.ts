@@ -6,7 +6,7 @@ import { toStored, uprightPixels, uprightSize, UPRIGHT, type Orientation } from 
 import { pointFeatures, type PointFeatures } from './uncertainty.js';
 import { Letterbox, type Point } from './letterbox.js';
 import { reframeFor, unwarpPoint, warpInput } from './framing.js';
-import { refineCrops, refinedPoints, storedAxes } from './refine.js';
+import { refineLandmarks } from './refine.js';
 import type { LoadedModel, ModelOutput } from './model.js';
 import type { ModelPixels } from '../imaging/types.js';
 
@@ -177,19 +177,9 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOpt
   // model-input pixels -> source pixels: the letterbox's scale (a reduced read's span included)
   const sourcePxPerInputPx = ((box.span.width / box.resizedW) * (small ? small.span.width / small.width : 1)) / (reframe?.zoom ?? 1);
   let refined = 0;
-  const spec = model.card.refine;
-  if (spec && model.refine) {
+  if (model.card.refine && model.refine) {
     const full = img.pixels ? img : await opts.readFull?.();
-    if (full?.pixels) {
-      const axes = storedAxes(o, flip, full.width, full.height);
-      const crops = refineCrops(model.card, spec, { pixels: full.pixels, width: full.width, height: full.height, points: landmarks, sourcePxPerInputPx, axes, invert: o.inverted });
-      const heatmaps = await model.refine(crops.input, crops.which.length);
-      refinedPoints(spec, heatmaps, model.card.landmarks.length, crops.which, crops.frames).forEach((p, i) => {
-        landmarks[crops.which[i]].x = p.x;
-        landmarks[crops.which[i]].y = p.y;
-      });
-      refined = crops.which.length;
-    }
+    if (full?.pixels) refined = await refineLandmarks(model, { pixels: full.pixels, width: full.width, height: full.height }, o, flip, landmarks, sourcePxPerInputPx);
   }
   const t2b = performance.now();
   if (opts.spacing) {

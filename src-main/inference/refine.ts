@@ -7,6 +7,7 @@ import type { ModelCard } from '../../src-shared/model-card.js';
 import { decodeHeatmaps } from './codec.js';
 import type { Point } from './letterbox.js';
 import { toStored, uprightSize, type Orientation } from './orientation.js';
+import type { LoadedModel } from './model.js';
 
 export type RefineSpec = NonNullable<ModelCard['refine']>;
 
@@ -101,4 +102,26 @@ export function refinedPoints(spec: RefineSpec, heatmaps: Float32Array, k: numbe
   const own = new Float32Array(which.length * h * w);
   which.forEach((lm, i) => own.set(heatmaps.subarray((i * k + lm) * h * w, (i * k + lm + 1) * h * w), i * h * w));
   return decodeHeatmaps(own, which.length, h, w, spec.codec).map((q, i) => ({ ...fromCrop(frames[i], spec.crop, q.x, q.y), confidence: q.confidence }));
+}
+
+/** The second stage on a tracing: the landmarks the card names are moved (in place) to where the
+ *  second network places them in the full-resolution film as stored. Returns how many it placed. */
+export async function refineLandmarks(
+  model: LoadedModel,
+  full: { pixels: Uint8Array; width: number; height: number },
+  o: Orientation,
+  flip: boolean,
+  landmarks: Point[],
+  sourcePxPerInputPx: number,
+): Promise<number> {
+  const spec = model.card.refine;
+  if (!spec || !model.refine) return 0;
+  const axes = storedAxes(o, flip, full.width, full.height);
+  const crops = refineCrops(model.card, spec, { ...full, points: landmarks, sourcePxPerInputPx, axes, invert: o.inverted });
+  const heatmaps = await model.refine(crops.input, crops.which.length);
+  refinedPoints(spec, heatmaps, model.card.landmarks.length, crops.which, crops.frames).forEach((p, i) => {
+    landmarks[crops.which[i]].x = p.x;
+    landmarks[crops.which[i]].y = p.y;
+  });
+  return crops.which.length;
 }
