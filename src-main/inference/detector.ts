@@ -6,7 +6,7 @@ import { toStored, uprightPixels, uprightSize, UPRIGHT, type Orientation } from 
 import { pointFeatures, type PointFeatures } from './uncertainty.js';
 import { Letterbox, type Point } from './letterbox.js';
 import { reframeFor, unwarpPoint, warpInput } from './framing.js';
-import { refineLandmarks } from './refine.js';
+import { COARSEST_READ, refineLandmarks } from './refine.js';
 import type { LoadedModel, ModelOutput } from './model.js';
 import type { ModelPixels } from '../imaging/types.js';
 
@@ -33,8 +33,8 @@ export interface Detection {
    *  it was reframed: reframeZoom) and what the uncertainty
    *  of each is estimated from (uncertainty.ts) */
   modelFrame: { points: DecodedPoint[]; features: PointFeatures[]; sourcePxPerInputPx: number; shapeD2?: number; reframeZoom?: number };
-  /** how many landmarks the second stage placed (refine.ts): 0 where the card names none or no
-   *  full-resolution pixels could be had */
+  /** how many landmarks the second stage placed (refine.ts): 0 where the card names none, or the
+   *  image was given reduced with no way to read it again */
   refined: number;
   timingsMs: { preprocess: number; inference: number; refine: number; decode: number };
 }
@@ -124,8 +124,9 @@ export interface DetectOptions {
   /** the file read again for a film stored turned by a quarter (read-for-model.ts
    *  readForModelTurned); without it a reduced copy read for the stored size is resampled */
   readTurned?: () => Promise<GreyImage>;
-  /** the file read in full, for the second stage where the image given is only a reduced copy */
-  readFull?: () => Promise<GreyImage>;
+  /** the file read again for the second stage's crops where the image given is only a reduced
+   *  copy: in full, or reduced to pixels of at most maxSourcePx source pixels (read-for-model.ts) */
+  readForCrops?: (maxSourcePx: number) => Promise<GreyImage>;
 }
 
 export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOptions = {}): Promise<Detection> {
@@ -178,8 +179,11 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOpt
   const sourcePxPerInputPx = ((box.span.width / box.resizedW) * (small ? small.span.width / small.width : 1)) / (reframe?.zoom ?? 1);
   let refined = 0;
   if (model.card.refine && model.refine) {
-    const full = img.pixels ? img : await opts.readFull?.();
-    if (full?.pixels) refined = await refineLandmarks(model, { pixels: full.pixels, width: full.width, height: full.height }, o, flip, landmarks, sourcePxPerInputPx);
+    // the crops' own resolution: the image as read where it was read in full, else the file again
+    // as coarse as they allow
+    const spec = model.card.refine;
+    const film = img.pixels ? img : await opts.readForCrops?.((COARSEST_READ * sourcePxPerInputPx) / spec.factor);
+    if (film) refined = await refineLandmarks(model, film, o, flip, landmarks, sourcePxPerInputPx);
   }
   const t2b = performance.now();
   if (opts.spacing) {

@@ -36,3 +36,12 @@ export function readForModelTurned(filePath: string, card: ModelCard, opts: Impo
     opts,
   );
 }
+
+/** The file read again for the second stage's crops (refine.ts), as coarse as they allow: where the
+ *  card lists a reduced read for it, at the largest power-of-two reduction whose pixel is at most
+ *  maxSourcePx source pixels (a JPEG's DCT scale, a JPEG 2000's wavelet level); else in full. */
+export function readForCrops(filePath: string, card: ModelCard, maxSourcePx: number, opts: ImportOptions = {}): Promise<ModelReadyImage> {
+  const f = 2 ** Math.max(0, Math.floor(Math.log2(maxSourcePx)));
+  if (f < 2 || !card.input.reduced_decode?.length) return importImage(filePath, opts);
+  return importImageReduced(filePath, (w, h, kind) => (card.input.reduced_decode!.includes(kind) ? { width: Math.floor(w / f), height: Math.floor(h / f) } : undefined), opts);
+}

@@ -8,6 +8,7 @@ import { decodeHeatmaps } from './codec.js';
 import type { Point } from './letterbox.js';
 import { toStored, uprightSize, type Orientation } from './orientation.js';
 import type { LoadedModel } from './model.js';
+import type { ModelPixels } from '../imaging/types.js';
 
 export type RefineSpec = NonNullable<ModelCard['refine']>;
 
@@ -43,7 +44,7 @@ export function fromCrop(f: CropFrame, size: number, u: number, v: number): Poin
 
 /** size x size grey values 0..255 (255 - value for a negative film; zero outside the image, as the
  *  letterbox pads), bilinear, written into out at offset. */
-export function sampleCrop(pixels: Uint8Array, w: number, h: number, f: CropFrame, size: number, invert: boolean, out: Float32Array, offset: number): void {
+export function sampleCrop(pixels: Uint8Array | Float32Array, w: number, h: number, f: CropFrame, size: number, invert: boolean, out: Float32Array, offset: number): void {
   const at = (x: number, y: number) => (x < 0 || y < 0 || x >= w || y >= h ? 0 : invert ? 255 - pixels[y * w + x] : pixels[y * w + x]);
   let i = offset;
   for (let v = 0; v < size; v++) {
@@ -61,13 +62,14 @@ export function sampleCrop(pixels: Uint8Array, w: number, h: number, f: CropFram
 }
 
 export interface RefineInput {
-  pixels: Uint8Array;
+  pixels: Uint8Array | Float32Array;
   width: number;
   height: number;
-  /** first-stage points, stored-image pixels, in the card's landmark order */
+  /** first-stage points, pixels of the raster sampled, in the card's landmark order */
   points: Point[];
   /** stored-image pixels per first-stage input pixel (reframing included) */
   sourcePxPerInputPx: number;
+  /** the raster's step along the model frame's x and y for one stored-image pixel */
   axes: { ex: Point; ey: Point };
   invert: boolean;
 }
@@ -104,24 +106,31 @@ export function refinedPoints(spec: RefineSpec, heatmaps: Float32Array, k: numbe
   return decodeHeatmaps(own, which.length, h, w, spec.codec).map((q, i) => ({ ...fromCrop(frames[i], spec.crop, q.x, q.y), confidence: q.confidence }));
 }
 
+/** The coarsest read the second stage accepts, in crop pixels per read pixel: a JPEG's half DCT
+ *  scale or a JPEG 2000's first wavelet level on an ISBI film (1.28) cost 0.003 mm on the
+ *  validation tenth (0.900 -> 0.903 mm; scratch experiment, session 12) and a fraction of the decode. */
+export const COARSEST_READ = 1.3;
+
 /** The second stage on a tracing: the landmarks the card names are moved (in place) to where the
- *  second network places them in the full-resolution film as stored. Returns how many it placed. */
-export async function refineLandmarks(
-  model: LoadedModel,
-  full: { pixels: Uint8Array; width: number; height: number },
-  o: Orientation,
-  flip: boolean,
-  landmarks: Point[],
-  sourcePxPerInputPx: number,
-): Promise<number> {
+ *  second network places them in the film as stored, read in full or reduced (`film.reduced`: its
+ *  crops are cut from the reduced copy, through its span). Returns how many it placed. */
+export async function refineLandmarks(model: LoadedModel, film: { width: number; height: number } & ModelPixels, o: Orientation, flip: boolean, landmarks: Point[], sourcePxPerInputPx: number): Promise<number> {
   const spec = model.card.refine;
   if (!spec || !model.refine) return 0;
-  const axes = storedAxes(o, flip, full.width, full.height);
-  const crops = refineCrops(model.card, spec, { ...full, points: landmarks, sourcePxPerInputPx, axes, invert: o.inverted });
+  // the raster the crops are cut from, and its pixels per source pixel
+  const r = film.pixels ? { pixels: film.pixels, width: film.width, height: film.height, span: { x0: 0, y0: 0, width: film.width, height: film.height } } : film.reduced;
+  const sx = r.width / r.span.width;
+  const sy = r.height / r.span.height;
+  const toRaster = (p: Point): Point => ({ x: (p.x - r.span.x0 + 0.5) * sx - 0.5, y: (p.y - r.span.y0 + 0.5) * sy - 0.5 });
+  const toSource = (p: Point): Point => ({ x: r.span.x0 + (p.x + 0.5) / sx - 0.5, y: r.span.y0 + (p.y + 0.5) / sy - 0.5 });
+  const unit = storedAxes(o, flip, film.width, film.height);
+  const axes = { ex: { x: unit.ex.x * sx, y: unit.ex.y * sy }, ey: { x: unit.ey.x * sx, y: unit.ey.y * sy } };
+  const crops = refineCrops(model.card, spec, { pixels: r.pixels, width: r.width, height: r.height, points: landmarks.map(toRaster), sourcePxPerInputPx, axes, invert: o.inverted });
   const heatmaps = await model.refine(crops.input, crops.which.length);
   refinedPoints(spec, heatmaps, model.card.landmarks.length, crops.which, crops.frames).forEach((p, i) => {
-    landmarks[crops.which[i]].x = p.x;
-    landmarks[crops.which[i]].y = p.y;
+    const q = toSource(p);
+    landmarks[crops.which[i]].x = q.x;
+    landmarks[crops.which[i]].y = q.y;
   });
   return crops.which.length;
 }

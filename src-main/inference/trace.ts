@@ -3,8 +3,7 @@
 // clinician should look at flagged. What detect, batch, import and eval all run.
 import type { DetectedLandmark, Detection, DetectOptions, GreyImage, Spacing } from './detector.js';
 import { detect } from './detector.js';
-import { readForModel, readForModelTurned } from './read-for-model.js';
-import { importImage } from '../imaging/import.js';
+import { readForCrops, readForModel, readForModelTurned } from './read-for-model.js';
 import type { DecodedImageMeta, ModelReadyImage } from '../imaging/types.js';
 import type { LoadedModel } from './model.js';
 import { describeOrientation, fromGeometryClass, thumbnail, UPRIGHT, type Orientation } from './orientation.js';
@@ -55,7 +54,7 @@ export interface TraceOptions {
   /** the user's word on how the film is stored: the orientation check is then not asked */
   orientation?: Orientation;
   readTurned?: DetectOptions['readTurned'];
-  readFull?: DetectOptions['readFull'];
+  readForCrops?: DetectOptions['readForCrops'];
 }
 
 /** Runs the orientation check on an image as stored. */
@@ -88,7 +87,7 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
     if (o.rotation || o.mirrored || o.inverted) warnings.push({ code: 'reoriented', message: `straightened for tracing: ${orientation.description}` });
   }
   const t1 = performance.now();
-  const det = await detect(model, img, { spacing: opts.spacing, orientation, readTurned: opts.readTurned, readFull: opts.readFull });
+  const det = await detect(model, img, { spacing: opts.spacing, orientation, readTurned: opts.readTurned, readForCrops: opts.readForCrops });
   const t2 = performance.now();
   const meanConfidence = det.landmarks.reduce((s, l) => s + l.confidence, 0) / det.landmarks.length;
   const shapeD2 = det.modelFrame.shapeD2;
@@ -151,9 +150,9 @@ export async function trace(model: LoadedModel, img: GreyImage, opts: TraceOptio
   };
 }
 
-/** The file read again, turned (read-for-model.ts) or in full for the second stage (refine.ts). */
-export function fileReads(model: LoadedModel, file: string): Pick<TraceOptions, 'readTurned' | 'readFull'> {
-  return { readTurned: () => readForModelTurned(file, model.card), readFull: () => importImage(file) };
+/** The file read again, turned (read-for-model.ts) or for the second stage's crops (refine.ts). */
+export function fileReads(model: LoadedModel, file: string): Pick<TraceOptions, 'readTurned' | 'readForCrops'> {
+  return { readTurned: () => readForModelTurned(file, model.card), readForCrops: (maxSourcePx) => readForCrops(file, model.card, maxSourcePx) };
 }
 
 /** The spacing a read image carries, for the radii in mm (none: pixels only). */
@@ -163,7 +162,7 @@ export function spacingOf(img: DecodedImageMeta): Spacing | undefined {
 
 /** A file read as the app reads it for the model (read again to its turned size if the film is
  *  stored a quarter turn away) and traced; the spacing is the file's unless one is given. */
-export async function traceFile(model: LoadedModel, file: string, opts: Omit<TraceOptions, 'readTurned' | 'readFull'> = {}): Promise<{ img: ModelReadyImage; tracing: Tracing }> {
+export async function traceFile(model: LoadedModel, file: string, opts: Omit<TraceOptions, 'readTurned' | 'readForCrops'> = {}): Promise<{ img: ModelReadyImage; tracing: Tracing }> {
   const img = await readForModel(file, model.card);
   const tracing = await trace(model, img, { spacing: spacingOf(img), ...opts, ...fileReads(model, file) });
   return { img, tracing };

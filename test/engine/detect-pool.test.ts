@@ -10,8 +10,7 @@ import { after, before, test } from 'node:test';
 import { detect } from '../../src-main/inference/detector.js';
 import { loadModel, type LoadedModel } from '../../src-main/inference/model.js';
 import { copyShippedModel } from '../helpers/model-copy.js';
-import { readForModel } from '../../src-main/inference/read-for-model.js';
-import { importImage } from '../../src-main/imaging/import.js';
+import { readForCrops, readForModel } from '../../src-main/inference/read-for-model.js';
 import { startDetectPool } from '../../src-main/services/detect-pool.js';
 import { runBatchPipeline, type PipelineResult } from '../../src-main/services/batch-pipeline.js';
 import { ISBI } from '../helpers/cli.js';
@@ -40,7 +39,7 @@ test('workers give the landmarks the main thread gives; a bad file is answered a
       assert.ok(r.ok);
       const read = await readForModel(files[i], model.card);
       assert.equal(r.image.sha256, read.sha256);
-      const here = (await detect(model, read, { readFull: () => importImage(files[i]) })).landmarks;
+      const here = (await detect(model, read, { readForCrops: (px) => readForCrops(files[i], model.card, px) })).landmarks;
       // one thread in the worker, all cores here: only float summation order differs
       r.landmarks.forEach((p, k) => assert.ok(Math.hypot(p.x - here[k].x, p.y - here[k].y) < 1e-2, `${path.basename(files[i])} ${p.id}`));
     }
@@ -68,7 +67,7 @@ test('a file that stops its worker is retried alone, then skipped; the others ar
     }
   }
   const paths = [images[0], images[1], poison, images[2], images[3], images[4], images[5]];
-  const ref = (await detect(model, await readForModel(images[1], model.card), { readFull: () => importImage(images[1]) })).landmarks;
+  const ref = (await detect(model, await readForModel(images[1], model.card), { readForCrops: (px) => readForCrops(images[1], model.card, px) })).landmarks;
   for (const size of [1, 2]) {
     const pool = await startDetectPool(model, size, { workerUrl: stopping });
     try {

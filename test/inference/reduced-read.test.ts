@@ -112,9 +112,10 @@ async function compareReads(pairs: [ModelReadyImage, ModelReadyImage][]) {
   let sx = 0, sy = 0, n = 0;
   const dists: number[] = [];
   for (const [full, reduced] of pairs) {
-    const a = (await detect(model, full)).landmarks;
-    // the second stage reads the file in full for its crops: here the full read at hand
-    const b = (await detect(model, reduced, { readFull: async () => full })).landmarks;
+    // the second stage's crops cut from the same read for both, so that only the reads compared differ
+    const crops = { readForCrops: async () => full };
+    const a = (await detect(model, full, crops)).landmarks;
+    const b = (await detect(model, reduced, crops)).landmarks;
     a.forEach((p, k) => {
       sx += b[k].x - p.x;
       sy += b[k].y - p.y;

@@ -43,7 +43,7 @@ test('the shipped card names a second stage, and on test1 films it brings the la
     const a = (await traceFile(firstOnly, file)).tracing;
     const b = (await traceFile(withRefine, file)).tracing;
     assert.equal(a.detection.refined, 0);
-    assert.equal(b.detection.refined, spec.landmarks.length, `${id}: the JPEG was read reduced, and again in full for the second stage`);
+    assert.equal(b.detection.refined, spec.landmarks.length, `${id}: the JPEG was read reduced, and again for the second stage`);
     const truth = gt.get(id)!;
     for (const k of refinedIdx) {
       sumFirst += Math.hypot(a.landmarks[k].x - truth[k].x, a.landmarks[k].y - truth[k].y);
@@ -84,4 +84,38 @@ test('a film stored mirrored, or turned and mirrored, is refined to the upright 
       assert.ok(Math.hypot(l.x - expected.x, l.y - expected.y) < 0.05, `${o.rotation} deg mirrored, ${l.id}: ${l.x.toFixed(2)}, ${l.y.toFixed(2)} vs ${expected.x.toFixed(2)}, ${expected.y.toFixed(2)}`);
     });
   }
+});
+
+test('crops cut from a half-resolution read (a JPEG at half DCT scale) land where full-resolution crops do, with no offset', async () => {
+  const { readForCrops, readForModel } = await import('../../src-main/inference/read-for-model.js');
+  const { detect } = await import('../../src-main/inference/detector.js');
+  const spec = withRefine.card.refine!;
+  const refinedIdx = spec.landmarks.map((n) => withRefine.card.landmarks.indexOf(n));
+  let sx = 0, sy = 0, sd = 0, n = 0;
+  for (const id of ['151', '160', '170']) {
+    const file = path.join(ISBI, 'images', `${id}.jpg`);
+    const img = await readForModel(file, withRefine.card);
+    const full = await importImage(file);
+    let asked = 0;
+    const half = await detect(withRefine, img, {
+      readForCrops: async (px) => {
+        asked = px;
+        return readForCrops(file, withRefine.card, px);
+      },
+    });
+    // an ISBI film: ~1.56 source px per crop px, so a read of 2 source px per pixel is allowed
+    assert.ok(asked >= 2 && asked < 2.6, `coarsest read asked ${asked}`);
+    const halfRead = await readForCrops(file, withRefine.card, asked);
+    assert.ok(halfRead.reduced && Math.abs(halfRead.reduced.span.width / halfRead.reduced.width - 2) < 0.01, 'read at half scale');
+    const ref = await detect(withRefine, img, { readForCrops: async () => full });
+    for (const k of refinedIdx) {
+      sx += half.landmarks[k].x - ref.landmarks[k].x;
+      sy += half.landmarks[k].y - ref.landmarks[k].y;
+      sd += Math.hypot(half.landmarks[k].x - ref.landmarks[k].x, half.landmarks[k].y - ref.landmarks[k].y);
+      n++;
+    }
+  }
+  console.log(`half - full read crops: mean dx ${(sx / n).toFixed(3)} px, dy ${(sy / n).toFixed(3)} px, mean distance ${(sd / n).toFixed(3)} px`);
+  assert.ok(Math.abs(sx / n) < 0.5 && Math.abs(sy / n) < 0.5, 'no systematic offset');
+  assert.ok(sd / n < 3, 'within 0.3 mm on average');
 });
