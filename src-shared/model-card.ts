@@ -9,6 +9,16 @@ const Sdr = z.record(z.string(), z.number());
 const Figures = z.object({ n_images: z.number().int(), mre_mm: z.number(), sd_mm: z.number(), sdr: Sdr });
 const ReducedFigures = z.object({ mean: Figures, full_decode_mean: Figures, how: z.string() });
 
+const CodecSchema = z.object({
+  name: z.literal('gaussian-softmax-newton'),
+  input_size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  heatmap_size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  stride: z.number().int().positive(),
+  sigma: z.number().positive(),
+  confidence_radius: z.number().positive(),
+  refine_clamp: z.number().nonnegative(),
+});
+
 export const ModelCardSchema = z.object({
   schema_version: z.literal(1),
   name: z.string().min(1),
@@ -78,15 +88,7 @@ export const ModelCardSchema = z.object({
       })
       .optional(),
   }),
-  codec: z.object({
-    name: z.literal('gaussian-softmax-newton'),
-    input_size: z.tuple([z.number().int(), z.number().int()]),
-    heatmap_size: z.tuple([z.number().int(), z.number().int()]),
-    stride: z.number().int().positive(),
-    sigma: z.number().positive(),
-    confidence_radius: z.number().positive(),
-    refine_clamp: z.number().nonnegative(),
-  }),
+  codec: CodecSchema,
   backbone: z.object({
     type: z.string(),
     model: z.string(),
@@ -136,33 +138,9 @@ export const ModelCardSchema = z.object({
       app_test1_dicom: z.partialRecord(z.enum(REDUCED_DECODES), ReducedFigures).optional(),
     })
     .optional(),
-  /** the second stage (src-main/inference/refine.ts, training/refine.py): a network of its own
-   *  (file, beside this card) that places each landmark named in `landmarks` again in a crop x crop
-   *  window of the full-resolution image centred on the first stage's point, `factor` times finer
-   *  than the first stage's input; its output holds every landmark's channel, crop i is read in the
-   *  channel of the landmark it was cut for */
-  refine: z
-    .object({
-      file: z.string().min(1),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
-      input: z.string().min(1),
-      output: z.string().min(1),
-      crop: z.number().int().positive(),
-      factor: z.number().positive(),
-      codec: z.object({
-        name: z.literal('gaussian-softmax-newton'),
-        input_size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
-        heatmap_size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
-        stride: z.number().int().positive(),
-        sigma: z.number().positive(),
-        confidence_radius: z.number().positive(),
-        refine_clamp: z.number().nonnegative(),
-      }),
-      landmarks: z.array(z.string()).min(1),
-      trained_on: z.string(),
-      figures: z.record(z.string(), z.unknown()).optional(),
-    })
-    .optional(),
+  /** the second stage (src-main/inference/refine.ts, training/refine.py): a network with its own
+   *  card beside this one (SecondStageCardSchema), run by src-main/inference/model.ts */
+  refine: z.object({ card: z.string().min(1) }).optional(),
   /** the safety net: what the app checks about an image and a tracing before it trusts them */
   checks: z
     .object({
@@ -239,3 +217,27 @@ export const OrientationCardSchema = z.object({
   licence: z.string(),
 });
 export type OrientationCard = z.infer<typeof OrientationCardSchema>;
+
+/** The card of the second stage's network (training/refine.py writes it at export): it places each
+ *  landmark named in `landmarks` again in a crop x crop window of the full-resolution image centred
+ *  on the first stage's point, `factor` times finer than the first stage's input; its output holds
+ *  every landmark's channel, crop i is read in the channel of the landmark it was cut for. */
+export const SecondStageCardSchema = z.object({
+  schema_version: z.literal(1),
+  kind: z.literal('second-stage'),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  input: z.string().min(1),
+  output: z.string().min(1),
+  crop: z.number().int().positive(),
+  factor: z.number().positive(),
+  codec: CodecSchema,
+  landmarks: z.array(z.string()).min(1),
+  trained_on: z.string(),
+  parity: z.record(z.string(), z.unknown()).optional(),
+  figures: z.record(z.string(), z.unknown()).optional(),
+  licence: z.string(),
+});
+export type SecondStageCard = z.infer<typeof SecondStageCardSchema>;

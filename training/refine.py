@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import time
 from pathlib import Path
 
@@ -147,9 +146,10 @@ def load_isbi(root: Path, ids: list):
     """Full-resolution greys, first-stage source px per input px (the letterbox's), mean tracings."""
     from .preprocess import Letterbox
     gt = read_annotations(root, "mean")
+    files = {p.stem: p for p in (Path(root) / "images").iterdir()}
     greys, steps = [], []
     for i in ids:
-        g = read_grey(root / "images" / f"{i}.bmp") if (root / "images" / f"{i}.bmp").exists() else read_grey(next((root / "images").glob(f"{i}.*")))
+        g = read_grey(files[i])
         greys.append(g)
         box = Letterbox(g.shape[1], g.shape[0], 416, 512)
         steps.append(g.shape[1] / box.resized[0])
@@ -261,7 +261,8 @@ def card_metrics(card_path: Path, s1: dict, refined: list):
     points, the second stage's for the landmarks the card's refine block names."""
     from .evaluate import summarise
     card = json.loads(card_path.read_text())
-    sel = np.isin(np.arange(len(LANDMARKS)), [card["landmarks"].index(n) for n in card["refine"]["landmarks"]])
+    refined_names = json.loads((card_path.parent / card["refine"]["card"]).read_text())["landmarks"]
+    sel = np.isin(np.arange(len(LANDMARKS)), [card["landmarks"].index(n) for n in refined_names])
     ids = list(s1["test1_ids"])
     shipped = np.where(sel[None, :, None], np.stack(refined), s1["test1_pts"])
     metrics = {}
@@ -277,33 +278,17 @@ def card_metrics(card_path: Path, s1: dict, refined: list):
 # ---------------------------------------------------------------------------------------------
 
 
-def log(out: Path, msg: str):
-    line = f"{time.strftime('%H:%M:%S')} {msg}"
-    print(line, flush=True)
-    with open(out / "log.txt", "a") as f:
-        f.write(line + "\n")
-
-
-def save_atomic(obj, path: Path):
-    tmp = path.with_suffix(".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def train(a):
     from torch.utils.data import DataLoader
 
     from .loss import heatmap_ce
-    from .train import lr_factor
+    from .train import log, lr_factor, save_atomic, split_ids
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    root = DEFAULT_ROOT
-    train_all = read_split(root, "train")
-    val_ids = validation_ids(train_all)
-    train_ids = [i for i in train_all if i not in val_ids]
-    assert not set(read_split(root, "test1")) & set(train_ids + val_ids)
+    # the first stage's split: validation is every tenth training id; test1 is never among them
+    root, train_ids, _ = split_ids({"data_root": None, "train_ids": None, "val_ids": None})
     greys, steps, pts = load_isbi(root, train_ids)
     ds = CropDataset(greys, steps, pts, a.seed)
     s1 = dict(np.load(a.stage1))
@@ -390,7 +375,7 @@ def export(a):
     import hashlib
 
     from .ensemble import load_ensemble
-    from .export import run_onnxruntime
+    from .export import card_path_for, run_onnxruntime
     from .onnx_simplify import simplify
     torch.set_num_threads(2)
     model, cfg, cks = load_ensemble(a.checkpoint)
@@ -416,7 +401,12 @@ def export(a):
         raise SystemExit(f"not landmarks of the card: {unknown}")
     members = "; ".join(f"seed {k['config']['refine']['seed']}, epoch {k['epoch'] + 1} of {k['config']['refine']['epochs']}, "
                         f"validation {k['val_mre_mm']:.3f} mm" for k in cks)
-    card["refine"] = {
+    if a.version:
+        card["version"] = a.version
+    # the network's own card beside it (as the orientation check's), named by the landmark model's
+    companion_path = card_path_for(out)
+    companion = {
+        "schema_version": 1, "kind": "second-stage", "name": out.stem, "version": card["version"],
         "file": out.name, "sha256": hashlib.sha256(out.read_bytes()).hexdigest(), "input": "crops", "output": "heatmaps",
         "crop": CROP, "factor": FACTOR, "codec": crop_codec().to_card(), "landmarks": names,
         "trained_on": f"ISBI 2015 training images without the validation tenth, started from "
@@ -424,11 +414,12 @@ def export(a):
                       f"({members}){'; the mean of their logits' if len(cks) > 1 else ''} (training/refine.py)",
         "parity": {"onnx_vs_torch_max_abs": parity, "reference": "PyTorch float64, 3 uniform random crops"},
         **({"figures": json.loads(Path(a.figures).read_text())} if a.figures else {}),
+        "licence": card["licence"],
     }
-    if a.version:
-        card["version"] = a.version
+    companion_path.write_text(json.dumps(companion, indent=2) + "\n")
+    card["refine"] = {"card": companion_path.name}
     card_path.write_text(json.dumps(card, indent=2) + "\n")
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB), parity {parity:.2e}; {card_path} refines {len(names)} landmarks")
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) and {companion_path}, parity {parity:.2e}; {card_path} refines {len(names)} landmarks")
 
 
 def main(argv=None):

@@ -11,8 +11,8 @@ import { AppError } from '../../src-shared/errors.js';
 import type { Pt } from '../../src-shared/metrics.js';
 import { importImage } from '../imaging/import.js';
 import type { LoadedModel } from '../inference/model.js';
-import { toUpright, uprightPixels, uprightSize } from '../inference/orientation.js';
-import { trace } from '../inference/trace.js';
+import { toUpright, uprightPixels, uprightSize, UPRIGHT } from '../inference/orientation.js';
+import { checkOrientation } from '../inference/trace.js';
 import { projectRoot } from '../util/paths.js';
 
 export const LoraProgressSchema = z.object({
@@ -54,7 +54,8 @@ export async function prepareCases(model: LoadedModel, cases: { id: string; file
   const rows: string[] = [];
   for (const [i, c] of cases.entries()) {
     const img = await importImage(c.file);
-    const o = (await trace(model, img)).check.orientation;
+    // how the film is stored is all that is needed of it: the orientation check, not a tracing
+    const o = (await checkOrientation(model, img))?.orientation ?? UPRIGHT;
     const { width, height } = uprightSize(o, img.width, img.height);
     let px = o.rotation || o.mirrored ? uprightPixels(o, img.pixels, img.width, img.height) : img.pixels;
     if (o.inverted) px = px.map((v) => 255 - v);

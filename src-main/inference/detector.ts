@@ -178,11 +178,10 @@ export async function detect(model: LoadedModel, img: GreyImage, opts: DetectOpt
   // model-input pixels -> source pixels: the letterbox's scale (a reduced read's span included)
   const sourcePxPerInputPx = ((box.span.width / box.resizedW) * (small ? small.span.width / small.width : 1)) / (reframe?.zoom ?? 1);
   let refined = 0;
-  if (model.card.refine && model.refine) {
+  if (model.secondStage) {
     // the crops' own resolution: the image as read where it was read in full, else the file again
     // as coarse as they allow
-    const spec = model.card.refine;
-    const film = img.pixels ? img : await opts.readForCrops?.((COARSEST_READ * sourcePxPerInputPx) / spec.factor);
+    const film = img.pixels ? img : await opts.readForCrops?.((COARSEST_READ * sourcePxPerInputPx) / model.secondStage.card.factor);
     if (film) refined = await refineLandmarks(model, film, o, flip, landmarks, sourcePxPerInputPx);
   }
   const t2b = performance.now();

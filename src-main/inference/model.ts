@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../src-shared/errors.js';
-import { ModelCardSchema, OrientationCardSchema, type ModelCard, type OrientationCard } from '../../src-shared/model-card.js';
+import { ModelCardSchema, OrientationCardSchema, SecondStageCardSchema, type ModelCard, type OrientationCard, type SecondStageCard } from '../../src-shared/model-card.js';
+import type { z } from 'zod';
 import { defaultModelDir } from '../util/paths.js';
 import type { HeatmapReductions } from './codec.js';
 import type { Adaptation } from '../adaptation/clinic-model.js';
@@ -41,8 +42,9 @@ export interface LoadedModel {
    *  a thumbnail -> probabilities of the 8 geometry classes and of a negative film */
   orientationCard?: OrientationCard;
   orient?: (thumbnail: Float32Array) => Promise<{ geometry: number[]; inverted: number }>;
-  /** the second stage the card names (refine), where it names one: n crops -> heatmaps (n x K x h x w) */
-  refine?: (crops: Float32Array, n: number) => Promise<Float32Array>;
+  /** the second stage the card names (refine.card), where it names one: its card, and n crops ->
+   *  heatmaps (n x K x h x w) */
+  secondStage?: { card: SecondStageCard; run: (crops: Float32Array, n: number) => Promise<Float32Array> };
   /** a clinic's instant adaptation of this model (src-main/adaptation), applied by every tracing */
   adaptation?: Adaptation;
   close(): Promise<void>;
@@ -56,7 +58,7 @@ export function gpuProvidersFor(platform: NodeJS.Platform): ProviderName[] {
 
 export function findModelCard(dir = defaultModelDir()): string {
   if (!fs.existsSync(dir)) throw new AppError('model_invalid', `model folder ${dir} does not exist`);
-  // a companion network's card (the orientation check's) lies beside the landmark model's
+  // companion networks' cards (the orientation check's, the second stage's) lie beside the landmark model's
   const cards = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.card.json') && !isCompanionCard(path.join(dir, f)))
@@ -67,7 +69,8 @@ export function findModelCard(dir = defaultModelDir()): string {
 
 function isCompanionCard(file: string): boolean {
   try {
-    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { kind?: unknown }).kind === 'orientation-check';
+    // a companion network's card says what kind it is; the landmark model's says nothing
+    return typeof (JSON.parse(fs.readFileSync(file, 'utf8')) as { kind?: unknown }).kind === 'string';
   } catch {
     return false; // unreadable: let readModelCard say so
   }
@@ -157,8 +160,15 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
     await s.release();
     throw new AppError('model_invalid', `model ${card.file} has no ${absent.join(', ')} that its card names (it has inputs ${s.inputNames.join(', ')}; outputs ${s.outputNames.join(', ')})`);
   }
-  const orientation = card.checks?.orientation ? await loadOrientation(path.join(path.dirname(cardPath), card.checks.orientation.card), threads, opts.verifyHash !== false, s) : undefined;
-  const refiner = card.refine ? await loadRefiner(card.refine, path.dirname(cardPath), { ...base, executionProviders: [chosen] }, opts.verifyHash !== false, [s, orientation?.session]) : undefined;
+  const verify = opts.verifyHash !== false;
+  // tiny: one thread, on the CPU whatever runs the landmark model
+  const orientation = card.checks?.orientation
+    ? await loadCompanion(path.join(path.dirname(cardPath), card.checks.orientation.card), OrientationCardSchema, 'orientation check', { ...base, intraOpNumThreads: Math.min(threads, 1) }, verify, [s])
+    : undefined;
+  // the second stage shares the landmark model's provider and threads
+  const refiner = card.refine
+    ? await loadCompanion(path.join(path.dirname(cardPath), card.refine.card), SecondStageCardSchema, 'second stage', { ...base, executionProviders: [chosen] }, verify, [s, orientation?.session])
+    : undefined;
   // both sessions' runs go through one queue: they share the cores
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -188,14 +198,17 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
             }),
         }
       : {}),
-    ...(refiner && card.refine
+    ...(refiner
       ? {
-          refine: (crops: Float32Array, n: number) =>
-            serial(async () => {
-              const size = card.refine!.crop;
-              const r = await refiner.run({ [card.refine!.input]: new ort.Tensor('float32', crops, [n, 1, size, size]) });
-              return r[card.refine!.output].data as Float32Array;
-            }),
+          secondStage: {
+            card: refiner.card,
+            run: (crops: Float32Array, n: number) =>
+              serial(async () => {
+                const rc = refiner.card;
+                const r = await refiner.session.run({ [rc.input]: new ort.Tensor('float32', crops, [n, 1, rc.crop, rc.crop]) });
+                return r[rc.output].data as Float32Array;
+              }),
+          },
         }
       : {}),
     run(input: Float32Array, batch: number) {
@@ -225,55 +238,41 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
       await queue;
       await s.release();
       await orientation?.session.release();
-      await refiner?.release();
+      await refiner?.session.release();
     },
   };
 }
 
-/** The orientation check's network, from its own card (named by the landmark model's card). */
-async function loadOrientation(cardFile: string, threads: number, verify: boolean, main: ort.InferenceSession): Promise<{ card: OrientationCard; session: ort.InferenceSession }> {
+/** A companion network (the orientation check, the second stage) from its own card beside the
+ *  landmark model's, which names it. Where it cannot be loaded, the sessions loaded so far are
+ *  released and the model is invalid. */
+async function loadCompanion<T extends { file: string; sha256: string }>(
+  cardFile: string,
+  schema: z.ZodType<T>,
+  what: string,
+  options: ort.InferenceSession.SessionOptions,
+  verify: boolean,
+  loaded: (ort.InferenceSession | undefined)[],
+): Promise<{ card: T; session: ort.InferenceSession }> {
   try {
     let raw: unknown;
     try {
       raw = JSON.parse(fs.readFileSync(cardFile, 'utf8'));
     } catch (e) {
-      throw new Error(`orientation check card ${cardFile} named by the model card is not readable JSON: ${(e as Error).message}`);
+      throw new Error(`${what} card ${cardFile} named by the model card is not readable JSON: ${(e as Error).message}`);
     }
-    const parsed = OrientationCardSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`orientation check card ${path.basename(cardFile)} is invalid at ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new Error(`${what} card ${path.basename(cardFile)} is invalid at ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
     const card = parsed.data;
     const file = path.join(path.dirname(cardFile), card.file);
-    if (!fs.existsSync(file)) throw new Error(`orientation model ${file} named by its card is missing`);
-    if (verify && crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') !== card.sha256) throw new Error(`orientation model ${card.file} does not match its card (sha256 differs)`);
-    // tiny: one thread, on the CPU whatever runs the landmark model
-    const session = await ort.InferenceSession.create(file, { intraOpNumThreads: Math.min(threads, 1), interOpNumThreads: 1, graphOptimizationLevel: 'all', extra: { session: { 'intra_op.allow_spinning': '0' } } });
+    if (!fs.existsSync(file)) throw new Error(`${what} model ${file} named by its card is missing`);
+    if (verify && crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') !== card.sha256) throw new Error(`${what} model ${card.file} does not match its card (sha256 differs)`);
+    const session = await ort.InferenceSession.create(file, options);
     return { card, session };
   } catch (e) {
-    await main.release();
-    throw new AppError('model_invalid', (e as Error).message);
-  }
-}
-
-/** The second stage's network (card.refine), on the provider the landmark model runs on. */
-async function loadRefiner(spec: NonNullable<ModelCard['refine']>, dir: string, options: ort.InferenceSession.SessionOptions, verify: boolean, loaded: (ort.InferenceSession | undefined)[]): Promise<ort.InferenceSession> {
-  const file = path.join(dir, spec.file);
-  const fail = async (message: string): Promise<never> => {
     for (const l of loaded) await l?.release();
-    throw new AppError('model_invalid', message);
-  };
-  if (!fs.existsSync(file)) return fail(`second-stage model ${file} named by the model card is missing`);
-  if (verify && crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') !== spec.sha256) return fail(`second-stage model ${spec.file} does not match its card (sha256 differs)`);
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(file, options);
-  } catch (e) {
-    return fail(`could not start the second-stage model ${spec.file}: ${String((e as Error).message ?? e).split('\n')[0].slice(0, 200)}`);
+    throw new AppError('model_invalid', (e as Error).message.split('\n')[0]);
   }
-  if (!session.inputNames.includes(spec.input) || !session.outputNames.includes(spec.output)) {
-    await session.release();
-    return fail(`second-stage model ${spec.file} has no ${spec.input} input or ${spec.output} output that the card names`);
-  }
-  return session;
 }
 
 /** One mid-grey input of the card's size: what bare-inference timings run on. */

@@ -3,14 +3,14 @@
 // than the first stage's input. The crop is cut straight from the film as stored: its axes are the
 // upright, facing-right model frame's, carried through the film's turn and mirror, so no straightened
 // full-size copy is ever made.
-import type { ModelCard } from '../../src-shared/model-card.js';
+import type { ModelCard, SecondStageCard } from '../../src-shared/model-card.js';
 import { decodeHeatmaps } from './codec.js';
 import type { Point } from './letterbox.js';
 import { toStored, uprightSize, type Orientation } from './orientation.js';
 import type { LoadedModel } from './model.js';
 import type { ModelPixels } from '../imaging/types.js';
 
-export type RefineSpec = NonNullable<ModelCard['refine']>;
+export type RefineSpec = SecondStageCard;
 
 /** Where a crop lies in the stored image: its centre, and the stored-image step taken by one crop
  *  pixel along the crop's x and y. */
@@ -115,8 +115,8 @@ export const COARSEST_READ = 1.3;
  *  second network places them in the film as stored, read in full or reduced (`film.reduced`: its
  *  crops are cut from the reduced copy, through its span). Returns how many it placed. */
 export async function refineLandmarks(model: LoadedModel, film: { width: number; height: number } & ModelPixels, o: Orientation, flip: boolean, landmarks: Point[], sourcePxPerInputPx: number): Promise<number> {
-  const spec = model.card.refine;
-  if (!spec || !model.refine) return 0;
+  if (!model.secondStage) return 0;
+  const spec = model.secondStage.card;
   // the raster the crops are cut from, and its pixels per source pixel
   const r = film.pixels ? { pixels: film.pixels, width: film.width, height: film.height, span: { x0: 0, y0: 0, width: film.width, height: film.height } } : film.reduced;
   const sx = r.width / r.span.width;
@@ -126,7 +126,7 @@ export async function refineLandmarks(model: LoadedModel, film: { width: number;
   const unit = storedAxes(o, flip, film.width, film.height);
   const axes = { ex: { x: unit.ex.x * sx, y: unit.ex.y * sy }, ey: { x: unit.ey.x * sx, y: unit.ey.y * sy } };
   const crops = refineCrops(model.card, spec, { pixels: r.pixels, width: r.width, height: r.height, points: landmarks.map(toRaster), sourcePxPerInputPx, axes, invert: o.inverted });
-  const heatmaps = await model.refine(crops.input, crops.which.length);
+  const heatmaps = await model.secondStage.run(crops.input, crops.which.length);
   refinedPoints(spec, heatmaps, model.card.landmarks.length, crops.which, crops.frames).forEach((p, i) => {
     const q = toSource(p);
     landmarks[crops.which[i]].x = q.x;

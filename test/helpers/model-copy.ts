@@ -15,13 +15,12 @@ export function copyShippedModel(dir: string, edit?: (card: Record<string, any>)
   const onnxPath = path.join(dir, card.file);
   fs.writeFileSync(cardPath, JSON.stringify(card));
   fs.copyFileSync(path.join(path.dirname(source), card.file), onnxPath);
-  // the second stage's network, where the card (as edited) still names one
-  if (card.refine?.file) fs.copyFileSync(path.join(path.dirname(source), card.refine.file), path.join(dir, card.refine.file));
-  const orientCard = card.checks?.orientation?.card;
-  if (orientCard) {
-    const from = path.dirname(source);
-    fs.copyFileSync(path.join(from, orientCard), path.join(dir, orientCard));
-    const onnx = JSON.parse(fs.readFileSync(path.join(from, orientCard), 'utf8')).file;
+  // the companions the card (as edited) still names: their cards and networks
+  const from = path.dirname(source);
+  for (const companion of [card.checks?.orientation?.card, card.refine?.card]) {
+    if (!companion) continue;
+    fs.copyFileSync(path.join(from, companion), path.join(dir, companion));
+    const onnx = JSON.parse(fs.readFileSync(path.join(from, companion), 'utf8')).file;
     fs.copyFileSync(path.join(from, onnx), path.join(dir, onnx));
   }
   return { cardPath, onnxPath };

@@ -32,9 +32,9 @@ after(async () => {
 });
 
 test('the shipped card names a second stage, and on test1 films it brings the landmarks it refines closer to the annotators', async () => {
-  const spec = withRefine.card.refine;
-  assert.ok(spec, 'the shipped card has a refine block');
-  assert.equal(firstOnly.card.refine, undefined);
+  const spec = withRefine.secondStage?.card;
+  assert.ok(spec, 'the shipped card names a second stage');
+  assert.equal(firstOnly.secondStage, undefined);
   const refinedIdx = spec.landmarks.map((n) => withRefine.card.landmarks.indexOf(n));
   const gt = readAnnotations(ISBI, 'mean');
   let sumFirst = 0, sumRefined = 0, n = 0;
@@ -89,7 +89,7 @@ test('a film stored mirrored, or turned and mirrored, is refined to the upright 
 test('crops cut from a half-resolution read (a JPEG at half DCT scale) land where full-resolution crops do, with no offset', async () => {
   const { readForCrops, readForModel } = await import('../../src-main/inference/read-for-model.js');
   const { detect } = await import('../../src-main/inference/detector.js');
-  const spec = withRefine.card.refine!;
+  const spec = withRefine.secondStage!.card;
   const refinedIdx = spec.landmarks.map((n) => withRefine.card.landmarks.indexOf(n));
   let sx = 0, sy = 0, sd = 0, n = 0;
   for (const id of ['151', '160', '170']) {
