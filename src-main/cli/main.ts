@@ -14,6 +14,7 @@ const { registerClassify } = await import('./commands/classify.js');
 const { registerReport } = await import('./commands/report.js');
 const { registerWatch } = await import('./commands/watch.js');
 const { registerAdapt } = await import('./commands/adapt.js');
+const { registerAgreement } = await import('./commands/agreement.js');
 
 const program = new Command();
 program.name('medsapiens').description('Cephalometric landmark detection and analysis, offline.').version('0.1.0');
@@ -27,6 +28,7 @@ registerClassify(program);
 registerReport(program);
 registerWatch(program);
 registerAdapt(program);
+registerAgreement(program);
 
 try {
   await program.parseAsync(process.argv);
