@@ -15,6 +15,7 @@ const { registerReport } = await import('./commands/report.js');
 const { registerWatch } = await import('./commands/watch.js');
 const { registerAdapt } = await import('./commands/adapt.js');
 const { registerAgreement } = await import('./commands/agreement.js');
+const { registerSuperimpose } = await import('./commands/superimpose.js');
 
 const program = new Command();
 program.name('medsapiens').description('Cephalometric landmark detection and analysis, offline.').version('0.1.0');
@@ -29,6 +30,7 @@ registerReport(program);
 registerWatch(program);
 registerAdapt(program);
 registerAgreement(program);
+registerSuperimpose(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -157,7 +157,7 @@ export function createCaseRepository(db: Db, now: () => Date) {
       });
     },
 
-    listCases(query: { search?: string; limit: number; offset: number }): CaseSummary[] {
+    listCases(query: { search?: string; patientId?: number; limit: number; offset: number }): CaseSummary[] {
       const where = buildSearch(query.search, { name: 'p.name', externalId: 'p.external_id', studyDate: 's.study_date', fileName: 'i.source_path' });
       const rows = db
         .prepare(
@@ -173,11 +173,11 @@ export function createCaseRepository(db: Db, now: () => Date) {
                      AND NOT EXISTS (SELECT 1 FROM landmark_reviews r WHERE r.set_id = mp.set_id AND r.landmark_id = mp.landmark_id)) AS toReview
            FROM images i
            LEFT JOIN landmark_sets cs ON cs.id = (SELECT max(ls.id) FROM landmark_sets ls WHERE ls.image_id = i.id) JOIN studies s ON s.id = i.study_id JOIN patients p ON p.id = s.patient_id
-           WHERE ${where.sql}
+           WHERE ${where.sql} AND (@patientId IS NULL OR p.id = @patientId)
            ORDER BY s.study_date DESC NULLS LAST, i.id DESC
            LIMIT @limit OFFSET @offset`,
         )
-        .all({ ...where.params, limit: query.limit, offset: query.offset });
+        .all({ ...where.params, patientId: query.patientId ?? null, limit: query.limit, offset: query.offset });
       return parseRows(CaseSummaryRow, rows, 'case list');
     },
 

@@ -138,6 +138,8 @@ export type RulerInput = z.input<typeof RulerInput>;
 export const ListCasesInput = z
   .object({
     search: z.string().max(200).optional(),
+    /** one patient's cases only */
+    patientId: z.number().int().positive().optional(),
     limit: z.number().int().min(1).max(10000).default(500),
     offset: z.number().int().min(0).default(0),
   })

@@ -6,6 +6,8 @@ const METHODS = [
   'system.status',
   'cases.list',
   'cases.get',
+  'patients.timeline',
+  'superimposition.compute',
   'images.importPaths',
   'images.importBytes',
   'images.setRuler',

@@ -14,6 +14,7 @@ import { adaptFromDatabase, clinicStatus, useClinicModel } from '../adaptation/c
 import { etaSeconds, type EventBus } from './events.js';
 import type { ImageLibrary } from './image-library.js';
 import { importFile, modelPoints } from './import-service.js';
+import { patientTimeline, superimposeCases } from './superimposition.js';
 import type { WatchSetting } from './watch-setting.js';
 import type { DeepAdaptation } from '../adaptation/deep-job.js';
 
@@ -114,6 +115,12 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     },
     async 'cases.get'(req) {
       return view(req.imageId);
+    },
+    async 'patients.timeline'(req) {
+      return patientTimeline(store, req.imageId);
+    },
+    async 'superimposition.compute'(req) {
+      return superimposeCases(store, req.imageIds, req.registration ?? 'sn-at-s', req.analyses ?? ['steiner']);
     },
     async 'images.importPaths'(req) {
       return importMany(req.paths.map((p: string) => ({ path: p })), req.detect ?? true);

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors.js';
 import { ImageCheckSchema, OrientationSchema, ReviewStateSchema } from '../image-check.js';
+import { RegistrationIdSchema, SuperimpositionSchema, TimelineSchema } from '../superimposition/schema.js';
 
 export const PointSchema = z.object({ x: z.number().finite(), y: z.number().finite() });
 
@@ -184,6 +185,13 @@ export const API = {
   },
   'cases.list': { request: z.object({ search: z.string().optional() }), response: z.array(CaseSummarySchema) },
   'cases.get': { request: ImageRef, response: CaseDetailSchema },
+  /** the case's patient and all their studies in date order (T0, T1 ...) */
+  'patients.timeline': { request: ImageRef, response: TimelineSchema },
+  /** the current tracings of one patient's studies superimposed on the first's, with the change table */
+  'superimposition.compute': {
+    request: z.object({ imageIds: z.array(z.number().int()).min(2).max(8), registration: RegistrationIdSchema.default('sn-at-s'), analyses: z.array(z.string()).default(['steiner']) }),
+    response: SuperimpositionSchema,
+  },
   'images.importPaths': { request: z.object({ paths: z.array(z.string()).min(1), detect: z.boolean().default(true) }), response: z.array(ImportResultSchema) },
   'images.importBytes': {
     request: z.object({ fileName: z.string().min(1), dataBase64: z.string().min(1), detect: z.boolean().default(true) }),
