@@ -1,6 +1,7 @@
 // Keeps stdout for results only: everything else (progress, codec chatter, warnings) goes to
 // stderr, so `medsapiens detect x.dcm | jq` always parses.
 import fs from 'node:fs';
+export { toCsv } from '../util/csv.js';
 import path from 'node:path';
 
 export function protectStdout(): void {
@@ -14,7 +15,7 @@ export function info(msg: string): void {
   process.stderr.write(msg + '\n');
 }
 
-export function writeResult(text: string, out?: string): void {
+export function writeResult(text: string | Uint8Array, out?: string): void {
   if (out) {
     fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     const tmp = `${out}.tmp-${process.pid}`;
@@ -23,16 +24,6 @@ export function writeResult(text: string, out?: string): void {
   } else {
     process.stdout.write(text);
   }
-}
-
-export function toCsv(rows: Record<string, unknown>[], columns?: string[]): string {
-  const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const esc = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => esc(r[c])).join(','))].join('\n') + '\n';
 }
 
 export function formatFromPath(out: string | undefined, fallback: 'json' | 'csv'): 'json' | 'csv' {

@@ -8,6 +8,7 @@ const METHODS = [
   'cases.get',
   'patients.timeline',
   'superimposition.compute',
+  'superimposition.report',
   'images.importPaths',
   'images.importBytes',
   'images.setRuler',

@@ -3,21 +3,13 @@
 // page the disclaimer and page number. Tables continue on new pages with their header repeated.
 // Everything printed comes from the report model; identifying metadata (Title, Subject, ...)
 // too, so an anonymised model gives an anonymised file.
-import PDFDocument from 'pdfkit';
 import { abbreviation, ageInYears, formatDateTime, formatDeviation, formatFlag, formatNorm, formatStatus, formatValue } from './format.js';
 import { drawLegend, drawTracedImage, fitImage } from './pdf-tracing.js';
 import { pdfSafe } from './pdf-text.js';
+import { BOTTOM, COLOUR, CONTENT_WIDTH, MARGIN, newDocument, PAGE, stampFooters, Writer, type Doc } from './pdf-layout.js';
 import type { EncodedImage } from './radiograph-image.js';
 import type { AnalysisEntry, MeasureEntry, ReportData } from './report-schema.js';
 import { tracingScene } from './tracing-scene.js';
-
-type Doc = typeof PDFDocument;
-
-const PAGE = { width: 595.28, height: 841.89 };
-const MARGIN = { top: 40, left: 40, right: 40, bottom: 56 };
-const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
-const BOTTOM = PAGE.height - MARGIN.bottom;
-const COLOUR = { text: '#000000', muted: '#555555', rule: '#999999', header: '#e6e6e6', stripe: '#f5f5f5', high: '#b00020', low: '#0047b3' };
 
 /** Table columns: measure, value, norm, deviation, flag (widths add up to the content width). */
 const COLS = [
@@ -45,13 +37,7 @@ export function pdfInfo(data: ReportData): PDFKit.DocumentInfo {
 }
 
 export async function renderPdf(data: ReportData, image: EncodedImage): Promise<Buffer> {
-  const doc: Doc = new PDFDocument({ size: 'A4', margins: MARGIN, bufferPages: true, info: pdfInfo(data), lang: 'en' });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, done } = newDocument(pdfInfo(data));
 
   const w = new Writer(doc);
   header(w, data);
@@ -62,45 +48,6 @@ export async function renderPdf(data: ReportData, image: EncodedImage): Promise<
 
   doc.end();
   return done;
-}
-
-/** Keeps the vertical position and starts a new page when the next block does not fit. */
-class Writer {
-  y = MARGIN.top;
-  constructor(readonly doc: Doc) {}
-
-  ensure(height: number): boolean {
-    if (this.y + height <= BOTTOM) return false;
-    this.doc.addPage();
-    this.y = MARGIN.top;
-    return true;
-  }
-
-  text(s: string, x: number, width: number, opts: { font?: string; size?: number; colour?: string; align?: 'left' | 'right' | 'center' } = {}): number {
-    const d = this.doc;
-    d.font(opts.font ?? 'Helvetica')
-      .fontSize(opts.size ?? 9)
-      .fillColor(opts.colour ?? COLOUR.text);
-    const t = pdfSafe(s);
-    const h = d.heightOfString(t, { width });
-    d.text(t, x, this.y, { width, align: opts.align ?? 'left' });
-    return h;
-  }
-
-  heading(s: string, size = 11, keepWith = 0): void {
-    this.ensure(size + 8 + keepWith);
-    this.y += this.text(s, MARGIN.left, CONTENT_WIDTH, { font: 'Helvetica-Bold', size }) + 3;
-  }
-
-  rule(): void {
-    this.doc
-      .moveTo(MARGIN.left, this.y)
-      .lineTo(PAGE.width - MARGIN.right, this.y)
-      .lineWidth(0.5)
-      .strokeColor(COLOUR.rule)
-      .stroke();
-    this.y += 6;
-  }
 }
 
 function header(w: Writer, data: ReportData): void {
@@ -290,19 +237,7 @@ function normSources(w: Writer, data: ReportData): void {
 }
 
 function footers(doc: Doc, data: ReportData): void {
-  const range = doc.bufferedPageRange();
   const p = data.case.patient;
   const who = data.anonymised ? 'Anonymised report' : [p.name, p.id].filter(Boolean).join(', ') || `Image ${data.case.image.imageId}`;
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    // below the bottom margin pdfkit would start a new page for the text; the footer lives there
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = PAGE.height - MARGIN.bottom + 10;
-    doc.moveTo(MARGIN.left, y - 4).lineTo(PAGE.width - MARGIN.right, y - 4).lineWidth(0.5).strokeColor(COLOUR.rule).stroke();
-    doc.font('Helvetica').fontSize(7).fillColor(COLOUR.muted);
-    doc.text(pdfSafe(data.disclaimer), MARGIN.left, y, { width: CONTENT_WIDTH - 70 });
-    doc.text(pdfSafe(`${who} - page ${i - range.start + 1} of ${range.count}`), MARGIN.left, y + 20, { width: CONTENT_WIDTH, lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
+  stampFooters(doc, data.disclaimer, who);
 }

@@ -15,6 +15,7 @@ import { etaSeconds, type EventBus } from './events.js';
 import type { ImageLibrary } from './image-library.js';
 import { importFile, modelPoints } from './import-service.js';
 import { patientTimeline, superimposeCases } from './superimposition.js';
+import { superimpositionReport } from '../reports/superimposition-report.js';
 import type { WatchSetting } from './watch-setting.js';
 import type { DeepAdaptation } from '../adaptation/deep-job.js';
 
@@ -121,6 +122,10 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     },
     async 'superimposition.compute'(req) {
       return superimposeCases(store, req.imageIds, req.registration ?? 'sn-at-s', req.analyses ?? ['steiner']);
+    },
+    async 'superimposition.report'(req) {
+      const r = await superimpositionReport(d, { imageIds: req.imageIds, registration: req.registration ?? 'sn-at-s', analyses: req.analyses ?? ['steiner'], format: req.format });
+      return { fileName: r.fileName, mimeType: r.mimeType, dataBase64: r.bytes.toString('base64') };
     },
     async 'images.importPaths'(req) {
       return importMany(req.paths.map((p: string) => ({ path: p })), req.detect ?? true);

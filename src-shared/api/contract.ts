@@ -192,6 +192,15 @@ export const API = {
     request: z.object({ imageIds: z.array(z.number().int()).min(2).max(8), registration: RegistrationIdSchema.default('sn-at-s'), analyses: z.array(z.string()).default(['steiner']) }),
     response: SuperimpositionSchema,
   },
+  'superimposition.report': {
+    request: z.object({
+      imageIds: z.array(z.number().int()).min(2).max(8),
+      registration: RegistrationIdSchema.default('sn-at-s'),
+      analyses: z.array(z.string()).default(['steiner']),
+      format: z.enum(['pdf', 'csv', 'json']),
+    }),
+    response: z.object({ fileName: z.string(), mimeType: z.string(), dataBase64: z.string() }),
+  },
   'images.importPaths': { request: z.object({ paths: z.array(z.string()).min(1), detect: z.boolean().default(true) }), response: z.array(ImportResultSchema) },
   'images.importBytes': {
     request: z.object({ fileName: z.string().min(1), dataBase64: z.string().min(1), detect: z.boolean().default(true) }),

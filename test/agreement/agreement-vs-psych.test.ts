@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import type { TracingAgreement } from '../../src-shared/agreement/tracings.js';
 import { readAnnotationFile } from '../../src-main/services/isbi-dataset.js';
 import { cli, ISBI } from '../helpers/cli.js';
+import { poppler } from '../reports/helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-agreement-'));
 
@@ -39,6 +40,19 @@ describe('agreement: ISBI test1, senior vs junior', () => {
     assert.ok(r.measures.length >= 10, `${r.measures.length} measures`);
     assert.match(run.stdout, /ICC\(2,1\)/);
     assert.match(fs.readFileSync(path.join(tmp, 'agreement.csv'), 'utf8'), /^kind,id,unit,n,/);
+  });
+
+  it('prints the tables and one Bland-Altman plot per measure', () => {
+    const pdf = path.join(tmp, 'agreement.pdf');
+    const p = cli(['agreement', '--isbi', ISBI, '--split', 'test1', '--analyses', 'steiner', '--pdf', pdf]);
+    assert.equal(p.status, 0, p.stderr);
+    const text = poppler('pdftotext', ['-layout', pdf, '-']);
+    assert.match(text, /Agreement of two sets of tracings/);
+    assert.match(text, /ISBI 2015 senior \(test1\)/);
+    const steiner = r.measures.filter((m) => ['sna', 'snb', 'anb', 'sn_gogn', 'u1_na_mm', 'l1_nb_mm'].includes(m.id));
+    assert.equal((text.match(/bias -?\d/g) ?? []).length, steiner.length, text);
+    const snb = r.measures.find((m) => m.id === 'snb')!;
+    assert.ok(text.includes(`${snb.icc!.icc2.value.toFixed(3)} [${snb.icc!.icc2.lower.toFixed(2)}, ${snb.icc!.icc2.upper.toFixed(2)}]`), text);
   });
 
   it('gives psych::ICC ICC(2,1), ICC(3,1) and their 95 % intervals, and Bland-Altman and Dahlberg as R computes them', () => {

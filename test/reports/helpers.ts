@@ -84,7 +84,7 @@ export async function buildRealCase(t: TestContext, opts: { ruler?: boolean; lan
 }
 
 /** Runs a poppler tool; the tests need Debian's poppler-utils. */
-export function poppler(tool: 'pdftotext' | 'pdfinfo' | 'pdftoppm', args: string[]): string {
+export function poppler(tool: 'pdftotext' | 'pdfinfo' | 'pdftoppm' | 'pdfimages', args: string[]): string {
   const r = spawnSync(tool, args, { encoding: 'utf8' });
   if (r.error) throw new Error(`${tool} is not installed (apt-get install poppler-utils): ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${r.stderr}`);

@@ -13,6 +13,7 @@ import { startLoopbackServer, type LoopbackServer } from '../../src-main/server/
 import { createApp, type App } from '../../src-main/services/app.js';
 import { cli, ISBI } from '../helpers/cli.js';
 import { patientDicom } from '../helpers/patient-dicom.js';
+import { poppler } from '../reports/helpers.js';
 
 let app: App;
 let server: LoopbackServer;
@@ -109,6 +110,16 @@ test('two studies of one patient: timeline with ages, superimposed on S-N, the m
   assert.deepEqual(JSON.parse(fs.readFileSync(json, 'utf8')), sup);
   assert.match(run.stdout, /registration: Cranial base, S-N at S/);
   assert.match(fs.readFileSync(csv, 'utf8'), /^registration,kind,id,unit,time_point,date,age_years,value,change/);
+  // the printed superimposition: registration, time points, tables, the first radiograph under the tracings
+  const pdf = await call('superimposition.report', { imageIds: [t0, t1], registration: 'sn-at-s', analyses: ['steiner'], format: 'pdf' });
+  assert.equal(pdf.mimeType, 'application/pdf');
+  const pdfFile = path.join(tmp, pdf.fileName);
+  fs.writeFileSync(pdfFile, Buffer.from(pdf.dataBase64, 'base64'));
+  const text = poppler('pdftotext', ['-layout', pdfFile, '-']);
+  for (const s of ['Superimposition', 'Cranial base, S-N at S', 'T1 (2025-03-10), age 13.0', '0.0 / 0.0 / 0.0', 'Growth Gina, P-22', 'SNB', 'Landmark displacement from T0', 'Pog pogonion']) assert.ok(text.replace(/ +/g, ' ').includes(s), `the PDF lacks '${s}':\n${text}`);
+  assert.match(poppler('pdfimages', ['-list', pdfFile]), /\n\s+1\s+0\s+image/);
+  const csvReport = await call('superimposition.report', { imageIds: [t0, t1], analyses: ['steiner', 'downs'], format: 'csv' });
+  assert.equal(Buffer.from(csvReport.dataBase64, 'base64').toString('utf8'), fs.readFileSync(csv, 'utf8'));
   const tl = cli(['timeline', String(t0), '--db', path.join(tmp, 'cases.sqlite')]);
   assert.equal(tl.status, 0, tl.stderr);
   assert.match(tl.stdout, /T0 +image \d+ +2024-03-05 age 12\.0/);

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { agreementPdf } from '../../reports/agreement-pdf.js';
 import { ANALYSES } from '../../../src-shared/ceph/analyses.js';
 import { AppError } from '../../../src-shared/errors.js';
 import { tracingAgreement, type TracingAgreement } from '../../../src-shared/agreement/tracings.js';
@@ -14,6 +16,7 @@ interface Opts {
   analyses: string;
   json?: string;
   csv?: string;
+  pdf?: string;
 }
 
 export function registerAgreement(program: Command): void {
@@ -28,18 +31,26 @@ export function registerAgreement(program: Command): void {
     .option('--analyses <ids>', `comma-separated, of: ${Object.keys(ANALYSES).join(', ')}`, 'steiner')
     .option('--json <file>', 'write everything (Bland-Altman points included) as JSON')
     .option('--csv <file>', 'write the landmark and measure tables as CSV')
-    .action((opts: Opts) => {
+    .option('--pdf <file>', 'write the printed report: tables and a Bland-Altman plot per measure')
+    .action(async (opts: Opts) => {
       const analyses = opts.analyses.split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = analyses.filter((id) => !Object.hasOwn(ANALYSES, id));
       if (unknown.length) throw new AppError('bad_request', `unknown analysis ${unknown.join(', ')} (known: ${Object.keys(ANALYSES).join(', ')})`);
       let pairs;
-      if (opts.isbi) pairs = isbiAnnotatorPairs(opts.isbi, opts.split);
-      else if (opts.a && opts.b) pairs = csvPairs(opts.a, opts.b, opts.mmPerPx);
+      let names: { a: string; b: string };
+      if (opts.isbi) {
+        pairs = isbiAnnotatorPairs(opts.isbi, opts.split);
+        names = { a: `ISBI 2015 senior (${opts.split})`, b: 'junior' };
+      } else if (opts.a && opts.b) {
+        pairs = csvPairs(opts.a, opts.b, opts.mmPerPx);
+        names = { a: path.basename(opts.a), b: path.basename(opts.b) };
+      }
       else throw new AppError('bad_request', 'give --a and --b tracing CSVs, or --isbi with an ISBI 2015 folder');
       const r = tracingAgreement(pairs, analyses);
       process.stdout.write(formatAgreement(r));
       if (opts.json) writeResult(JSON.stringify(r, null, 2) + '\n', opts.json);
       if (opts.csv) writeResult(agreementCsv(r), opts.csv);
+      if (opts.pdf) writeResult(await agreementPdf(r, names!), opts.pdf);
     });
 }
 

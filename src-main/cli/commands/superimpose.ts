@@ -7,7 +7,8 @@ import { REGISTRATIONS, type RegistrationId } from '../../../src-shared/superimp
 import type { Superimposition } from '../../../src-shared/superimposition/schema.js';
 import { createApp } from '../../services/app.js';
 import { patientTimeline, superimposeCases } from '../../services/superimposition.js';
-import { info, toCsv, writeResult } from '../output.js';
+import { changeTableCsv, superimpositionReport } from '../../reports/superimposition-report.js';
+import { info, writeResult } from '../output.js';
 
 const imageId = (v: string) => {
   if (!/^\d+$/.test(v)) throw new AppError('bad_request', `an image id is a number, not '${v}'`);
@@ -44,15 +45,18 @@ export function registerSuperimpose(program: Command): void {
     .option('--db <path>', 'case database (default: MEDSAPIENS_DB, else the one in the user data folder)')
     .option('--json <file>', 'write everything as JSON')
     .option('--csv <file>', 'write the change table as CSV')
-    .action(async (ids: string[], opts: { registration: string; analysis: string; db?: string; json?: string; csv?: string }) => {
+    .option('--pdf <file>', 'write the printed superimposition (tracings over the first radiograph, tables)')
+    .action(async (ids: string[], opts: { registration: string; analysis: string; db?: string; json?: string; csv?: string; pdf?: string }) => {
       if (!Object.hasOwn(REGISTRATIONS, opts.registration)) throw new AppError('bad_request', `unknown registration '${opts.registration}' (known: ${Object.keys(REGISTRATIONS).join(', ')})`);
       const analyses = opts.analysis.split(',').map((s) => s.trim()).filter(Boolean);
       const app = createApp({ dbPath: opts.db, log: info });
       try {
-        const s = superimposeCases(app.store, ids.map(imageId), opts.registration as RegistrationId, analyses);
+        const req = { imageIds: ids.map(imageId), registration: opts.registration as RegistrationId, analyses };
+        const s = superimposeCases(app.store, req.imageIds, req.registration, req.analyses);
         process.stdout.write(formatChangeTable(s));
         if (opts.json) writeResult(JSON.stringify(s, null, 2) + '\n', opts.json);
         if (opts.csv) writeResult(changeTableCsv(s), opts.csv);
+        if (opts.pdf) writeResult((await superimpositionReport(app, { ...req, format: 'pdf' })).bytes, opts.pdf);
       } finally {
         await app.close();
       }
@@ -70,15 +74,4 @@ export function formatChangeTable(s: Superimposition): string {
   lines.push('', `landmark displacement from ${tps[0].label}, mm (x forward along the reference line, y down)`);
   for (const l of s.landmarks) lines.push(`${l.id.padEnd(28)}${l.displacements.slice(1).map((d) => (d ? `x ${num(d.dx).padStart(6)}  y ${num(d.dy).padStart(6)}  |${num(d.d)}|` : '-').padEnd(34)).join('')}`);
   return lines.join('\n') + '\n';
-}
-
-export function changeTableCsv(s: Superimposition): string {
-  const rows: Record<string, unknown>[] = [];
-  for (const m of s.measures) {
-    s.timePoints.forEach((t, i) => rows.push({ registration: s.registration.registration, kind: 'measure', id: m.id, unit: m.unit, time_point: t.label, date: t.date, age_years: t.ageYears, value: m.values[i], change: m.changes[i] }));
-  }
-  for (const l of s.landmarks) {
-    s.timePoints.forEach((t, i) => rows.push({ registration: s.registration.registration, kind: 'landmark', id: l.id, unit: 'mm', time_point: t.label, date: t.date, age_years: t.ageYears, x: l.positions[i]?.x, y: l.positions[i]?.y, dx: l.displacements[i]?.dx, dy: l.displacements[i]?.dy, distance: l.displacements[i]?.d }));
-  }
-  return toCsv(rows);
 }
