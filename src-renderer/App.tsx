@@ -19,6 +19,9 @@ import { useShortcuts } from './landmarks/useShortcuts.js';
 import { Calibration } from './panels/Calibration.js';
 import { Measurements } from './panels/Measurements.js';
 import { ReportExport } from './panels/ReportExport.js';
+import { Timeline } from './panels/Timeline.js';
+import type { Superimposition } from '../src-shared/superimposition/schema.js';
+import { timePointColour } from '../src-shared/superimposition/drawing.js';
 import { perf } from './perf.js';
 import { StatusBar } from './status/StatusBar.js';
 import { useSystemStatus } from './status/useSystemStatus.js';
@@ -44,6 +47,7 @@ export function App({ transport }: { transport: Transport }) {
   const [draftRuler, setDraftRuler] = useState<{ p1: ImagePoint; p2: ImagePoint } | null>(null);
   const [activity, setActivity] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [superimposition, setSuperimposition] = useState<Superimposition | null>(null);
 
   const { status, error: statusError, refresh: refreshStatus } = useSystemStatus(api);
   const tasks = useTasks(transport);
@@ -216,6 +220,11 @@ export function App({ transport }: { transport: Transport }) {
   const wanted = ANALYSES[analysisId]?.needs ?? [];
   const refused = !!detail?.landmarks?.check && !detail.landmarks.check.isCephalogram && !detail.traceAnyway;
   const unreviewed = new Set(toReview.map((p) => p.landmarkId));
+  // a superimposition is drawn on its first study's image only
+  const overlay =
+    superimposition && detail?.imageId === superimposition.imageIds[0]
+      ? superimposition.onFirstImage.map((points, i) => ({ label: superimposition.timePoints[i].label, colour: timePointColour(i), points }))
+      : null;
 
   return (
     <div
@@ -301,6 +310,7 @@ export function App({ transport }: { transport: Transport }) {
           onRulerDrawn={(p1, p2) => setDraftRuler({ p1, p2 })}
           onLiveMove={liveTracing.move}
           onLandmarksDrawn={perf.landmarksDrawn}
+          overlay={overlay}
         />
       </main>
       <aside className="right">
@@ -327,6 +337,7 @@ export function App({ transport }: { transport: Transport }) {
           />
         )}
         {detail && <ReportExport api={api} imageId={detail.imageId} analysisId={analysisId} />}
+        {detail && <Timeline api={api} detail={detail} analysisId={analysisId} shown={superimposition} onShow={setSuperimposition} onOpen={(id) => void openCase(id)} />}
         {detail && (
           <LandmarkPanel
             api={api}

@@ -8,6 +8,8 @@ import type { ImagePoint } from './coords.js';
 import { initCornerstone } from './cornerstone.js';
 import type { ImageRef } from './imageIds.js';
 import { ViewerController, type ViewerCallbacks, type ViewerMode } from './ViewerController.js';
+import { OverlayTracings, type OverlayTracing } from './OverlayTracings.js';
+import { Enums as CoreEnums } from '@cornerstonejs/core';
 
 interface Props extends ViewerCallbacks {
   transport: Transport;
@@ -20,6 +22,8 @@ interface Props extends ViewerCallbacks {
   canRedo: boolean;
   onUndo(): void;
   onRedo(): void;
+  /** tracings to draw over the image (a superimposition), in its pixels */
+  overlay?: readonly OverlayTracing[] | null;
 }
 
 declare global {
@@ -35,7 +39,7 @@ const MODES: { kind: 'adjust' | 'pan' | 'zoom'; label: string; title: string }[]
   { kind: 'zoom', label: 'Zoom', title: 'Drag to zoom' },
 ];
 
-export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, canRedo, onUndo, onRedo, ...callbacks }: Props) {
+export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, canRedo, onUndo, onRedo, overlay, ...callbacks }: Props) {
   const element = useRef<HTMLDivElement>(null);
   const [ctrl, setCtrl] = useState<ViewerController | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -106,6 +110,22 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
     ctrl?.setMode(mode);
   }, [ctrl, mode]);
 
+  // the overlay follows every pan, zoom and resize: placed again after each render of the view
+  const wrap = useRef<HTMLDivElement>(null);
+  const [, setRendered] = useState(0);
+  useEffect(() => {
+    const el = element.current;
+    if (!ctrl || !el || !overlay?.length) return;
+    const again = () => setRendered((n) => n + 1);
+    el.addEventListener(CoreEnums.Events.IMAGE_RENDERED, again);
+    return () => el.removeEventListener(CoreEnums.Events.IMAGE_RENDERED, again);
+  }, [ctrl, overlay]);
+  const toBox = (p: ImagePoint) => {
+    const c = ctrl?.imageToClient(p);
+    const r = wrap.current?.getBoundingClientRect();
+    return c && r ? { x: c.x - r.left, y: c.y - r.top } : null;
+  };
+
   return (
     <section className="viewer" aria-label="Image viewer">
       <div className="toolbar" role="toolbar">
@@ -134,8 +154,9 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
         {mode.kind === 'place' && <span className="mode-hint">Click on the image to place the landmark · Esc cancels</span>}
         {mode.kind === 'ruler' && <span className="mode-hint">Click both ends of a known length · Esc cancels</span>}
       </div>
-      <div className="viewport-wrap">
+      <div className="viewport-wrap" ref={wrap}>
         <div ref={element} className="viewport" data-testid="viewport" />
+        {detail && overlay && overlay.length > 0 && <OverlayTracings tracings={overlay} toBox={toBox} />}
         {!detail && <div className="viewport-empty">Open a case or import a cephalogram</div>}
         {error && (
           <div className="viewport-error" role="alert">
