@@ -20,6 +20,10 @@ import { Calibration } from './panels/Calibration.js';
 import { Measurements } from './panels/Measurements.js';
 import { ReportExport } from './panels/ReportExport.js';
 import { Timeline } from './panels/Timeline.js';
+import { ModelAgreement } from './panels/ModelAgreement.js';
+import { useBlendImages } from './viewer/useBlendImages.js';
+
+const NO_FILMS: never[] = [];
 import type { Superimposition } from '../src-shared/superimposition/schema.js';
 import { timePointColour } from '../src-shared/superimposition/drawing.js';
 import { perf } from './perf.js';
@@ -48,6 +52,8 @@ export function App({ transport }: { transport: Transport }) {
   const [activity, setActivity] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const [superimposition, setSuperimposition] = useState<Superimposition | null>(null);
+  // the later films blended over the first, and how strongly
+  const [blend, setBlend] = useState({ on: false, opacity: 0.5 });
 
   const { status, error: statusError, refresh: refreshStatus } = useSystemStatus(api);
   const tasks = useTasks(transport);
@@ -221,10 +227,19 @@ export function App({ transport }: { transport: Transport }) {
   const refused = !!detail?.landmarks?.check && !detail.landmarks.check.isCephalogram && !detail.traceAnyway;
   const unreviewed = new Set(toReview.map((p) => p.landmarkId));
   // a superimposition is drawn on its first study's image only
-  const overlay =
-    superimposition && detail?.imageId === superimposition.imageIds[0]
-      ? superimposition.onFirstImage.map((points, i) => ({ label: superimposition.timePoints[i].label, colour: timePointColour(i), points }))
-      : null;
+  const overlaid = superimposition && detail?.imageId === superimposition.imageIds[0] ? superimposition : null;
+  const pictures = useBlendImages(transport, overlaid && blend.on ? overlaid.imageIds.slice(1).map((imageId, i) => ({ imageId, colour: timePointColour(i + 1) })) : NO_FILMS, (e) => showError(asAppError(e)));
+  const overlay = overlaid
+    ? overlaid.onFirstImage.map((points, i) => {
+        const picture = pictures.find((p) => p.imageId === overlaid.imageIds[i]);
+        return {
+          label: overlaid.timePoints[i].label,
+          colour: timePointColour(i),
+          points,
+          ...(i > 0 && picture ? { picture: { href: picture.href, width: picture.width, height: picture.height, toFirst: overlaid.imageToFirst[i], opacity: blend.opacity } } : {}),
+        };
+      })
+    : null;
 
   return (
     <div
@@ -263,6 +278,7 @@ export function App({ transport }: { transport: Transport }) {
         />
         <WatchFolder api={api} onProcessed={refreshCases} />
         <ClinicAdaptation api={api} casesVersion={cases} />
+        <ModelAgreement api={api} analysisId={analysisId} casesVersion={cases} />
       </aside>
       <main className="center">
         {error && (
@@ -337,7 +353,7 @@ export function App({ transport }: { transport: Transport }) {
           />
         )}
         {detail && <ReportExport api={api} imageId={detail.imageId} analysisId={analysisId} />}
-        {detail && <Timeline api={api} detail={detail} analysisId={analysisId} shown={superimposition} onShow={setSuperimposition} onOpen={(id) => void openCase(id)} />}
+        {detail && <Timeline api={api} detail={detail} analysisId={analysisId} shown={superimposition} onShow={setSuperimposition} onOpen={(id) => void openCase(id)} blend={blend} onBlend={setBlend} />}
         {detail && (
           <LandmarkPanel
             api={api}

@@ -9,6 +9,8 @@ const METHODS = [
   'patients.timeline',
   'superimposition.compute',
   'superimposition.report',
+  'agreement.modelVsClinician',
+  'agreement.report',
   'images.importPaths',
   'images.importBytes',
   'images.setRuler',

@@ -1,11 +1,14 @@
 // Where the two sets of tracings compared by `medsapiens agreement` come from: two tracing CSVs
-// (`id,x1,y1,...` in pixels, ISBI landmark order), or ISBI 2015's senior and junior annotations of
-// a split. Only images both sets trace are paired.
+// (`id,x1,y1,...` in pixels, ISBI landmark order), ISBI 2015's senior and junior annotations of a
+// split, or the case database's model tracings against what clinicians made of them. Only images
+// both sets trace are paired.
 import { AppError } from '../../src-shared/errors.js';
 import type { TracingPair } from '../../src-shared/agreement/tracings.js';
 import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
 import type { Pt } from '../../src-shared/metrics.js';
 import type { Tracing } from '../../src-shared/ceph/types.js';
+import type { CaseStore } from '../db/store.js';
+import { calibrationOf } from '../reports/calibration.js';
 import { ISBI_MM_PER_PIXEL, readAnnotationFile, readAnnotations, readSplit } from './isbi-dataset.js';
 
 function asTracing(points: Pt[], file: string, id: string): Tracing {
@@ -35,4 +38,30 @@ export function csvPairs(fileA: string, fileB: string, mmPerPixel: number | unde
 /** ISBI 2015's two annotators on one split: a = senior, b = junior. */
 export function isbiAnnotatorPairs(root: string, split: string): TracingPair[] {
   return pair(readAnnotations(root, 'senior'), readAnnotations(root, 'junior'), ['senior.csv', 'junior.csv'], ISBI_MM_PER_PIXEL, readSplit(root, split));
+}
+
+/** The model against the clinician, from the case database: on every case whose tracing was
+ *  reviewed or corrected by hand, the model's points (a) and the points as they stand (b). */
+export function modelVsClinicianPairs(store: CaseStore): TracingPair[] {
+  const pairs: TracingPair[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = store.listCases({ limit: 1000, offset });
+    for (const summary of page) {
+      // the list says enough to pass over untouched cases without reading their points
+      if (summary.currentSetId === null || (summary.reviewedAt === null && summary.handPoints === 0)) continue;
+      const c = store.getCase(summary.imageId);
+      const s = c.landmarks;
+      if (!s || s.modelPoints.length === 0) continue;
+      const mm = calibrationOf(c.image).mmPerPixel;
+      pairs.push({
+        id: String(c.image.id),
+        a: Object.fromEntries(s.modelPoints.map((p) => [p.landmarkId, { x: p.x, y: p.y }])),
+        b: Object.fromEntries(s.points.map((p) => [p.landmarkId, { x: p.x, y: p.y }])),
+        ...(mm !== null ? { mmPerPixel: mm } : {}),
+      });
+    }
+    if (page.length < 1000) break;
+  }
+  if (pairs.length === 0) throw new AppError('bad_request', 'no case has a reviewed or hand-corrected model tracing yet: the model is compared with what clinicians made of its tracings');
+  return pairs;
 }

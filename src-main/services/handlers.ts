@@ -16,6 +16,9 @@ import type { ImageLibrary } from './image-library.js';
 import { importFile, modelPoints } from './import-service.js';
 import { patientTimeline, superimposeCases } from './superimposition.js';
 import { superimpositionReport } from '../reports/superimposition-report.js';
+import { agreementFile } from '../reports/agreement-report.js';
+import { tracingAgreement } from '../../src-shared/agreement/tracings.js';
+import { modelVsClinicianPairs } from './agreement-pairs.js';
 import type { WatchSetting } from './watch-setting.js';
 import type { DeepAdaptation } from '../adaptation/deep-job.js';
 
@@ -126,6 +129,14 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     async 'superimposition.report'(req) {
       const r = await superimpositionReport(d, { imageIds: req.imageIds, registration: req.registration ?? 'sn-at-s', analyses: req.analyses ?? ['steiner'], format: req.format });
       return { fileName: r.fileName, mimeType: r.mimeType, dataBase64: r.bytes.toString('base64') };
+    },
+    async 'agreement.modelVsClinician'(req) {
+      return tracingAgreement(modelVsClinicianPairs(store), req.analyses ?? ['steiner']);
+    },
+    async 'agreement.report'(req) {
+      const r = tracingAgreement(modelVsClinicianPairs(store), req.analyses ?? ['steiner']);
+      const file = await agreementFile(r, { a: 'model', b: 'clinician' }, req.format);
+      return { fileName: `agreement-model-vs-clinician.${req.format}`, mimeType: file.mimeType, dataBase64: file.bytes.toString('base64') };
     },
     async 'images.importPaths'(req) {
       return importMany(req.paths.map((p: string) => ({ path: p })), req.detect ?? true);

@@ -18,11 +18,14 @@ interface Props {
   shown: Superimposition | null;
   onShow(s: Superimposition | null): void;
   onOpen(imageId: number): void;
+  /** the later films blended over the first, and how strongly */
+  blend: { on: boolean; opacity: number };
+  onBlend(b: { on: boolean; opacity: number }): void;
 }
 
 const fmt = (v: number | null, d = 1) => (v === null ? '–' : (Number(v.toFixed(d)) || 0).toFixed(d));
 
-export function Timeline({ api, detail, analysisId, shown, onShow, onOpen }: Props) {
+export function Timeline({ api, detail, analysisId, shown, onShow, onOpen, blend, onBlend }: Props) {
   const [timeline, setTimeline] = useState<TimelineData | null>(null);
   const [chosen, setChosen] = useState<number[]>([]);
   const [registration, setRegistration] = useState<RegistrationId>('sn-at-s');
@@ -146,6 +149,22 @@ export function Timeline({ api, detail, analysisId, shown, onShow, onOpen }: Pro
             ))}
           </p>
           <p className="muted small">Registered: {shown.registration.description}.</p>
+          <div className="row small">
+            <label title="Lay the later films, each tinted in its colour, over the first in the registration">
+              <input type="checkbox" checked={blend.on} onChange={(e) => onBlend({ ...blend, on: e.target.checked })} data-testid="blend-images" /> Blend images
+            </label>
+            {blend.on && (
+              <input
+                type="range"
+                min={0.1}
+                max={0.9}
+                step={0.05}
+                value={blend.opacity}
+                onChange={(e) => onBlend({ ...blend, opacity: Number(e.target.value) })}
+                aria-label="Opacity of the blended films"
+              />
+            )}
+          </div>
           <table className="small">
             <thead>
               <tr>

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors.js';
 import { ImageCheckSchema, OrientationSchema, ReviewStateSchema } from '../image-check.js';
+import { AgreementSchema } from '../agreement/schema.js';
 import { RegistrationIdSchema, SuperimpositionSchema, TimelineSchema } from '../superimposition/schema.js';
 
 export const PointSchema = z.object({ x: z.number().finite(), y: z.number().finite() });
@@ -199,6 +200,12 @@ export const API = {
       analyses: z.array(z.string()).default(['steiner']),
       format: z.enum(['pdf', 'csv', 'json']),
     }),
+    response: z.object({ fileName: z.string(), mimeType: z.string(), dataBase64: z.string() }),
+  },
+  /** the model's tracings against what clinicians made of them (reviewed or corrected cases) */
+  'agreement.modelVsClinician': { request: z.object({ analyses: z.array(z.string()).default(['steiner']) }), response: AgreementSchema },
+  'agreement.report': {
+    request: z.object({ analyses: z.array(z.string()).default(['steiner']), format: z.enum(['pdf', 'csv', 'json']) }),
     response: z.object({ fileName: z.string(), mimeType: z.string(), dataBase64: z.string() }),
   },
   'images.importPaths': { request: z.object({ paths: z.array(z.string()).min(1), detect: z.boolean().default(true) }), response: z.array(ImportResultSchema) },

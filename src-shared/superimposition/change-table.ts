@@ -32,13 +32,15 @@ export interface LandmarkChange {
 }
 
 export interface ChangeTable {
-  registration: Omit<Superimposed, 'tracings' | 'onFirstImage'>;
+  registration: Omit<Superimposed, 'tracings' | 'onFirstImage' | 'imageToFirst'>;
   timePoints: { label: string; date: string | null; ageYears: number | null }[];
   analyses: string[];
   measures: MeasureChange[];
   landmarks: LandmarkChange[];
   /** per time point, its landmarks drawn on the first time point's image (pixels) */
   onFirstImage: Superimposed['onFirstImage'];
+  /** per time point, its image's pixels -> the first image's pixels */
+  imageToFirst: Superimposed['imageToFirst'];
 }
 
 export function changeTable(points: readonly TimePoint[], registration: RegistrationId, analyses: readonly string[]): ChangeTable {
@@ -65,7 +67,7 @@ export function changeTable(points: readonly TimePoint[], registration: Registra
     const displacements = positions.map((p, i) => (i > 0 && p && p0 ? { dx: p.x - p0.x, dy: p.y - p0.y, d: Math.hypot(p.x - p0.x, p.y - p0.y) } : null));
     landmarks.push({ id, positions, displacements });
   }
-  const { tracings: _inFrame, onFirstImage: _onFirst, ...registrationInfo } = sup;
+  const { tracings: _inFrame, onFirstImage: _onFirst, imageToFirst: _toFirst, ...registrationInfo } = sup;
   return {
     registration: registrationInfo,
     timePoints: points.map((t) => ({ label: t.label, date: t.date ?? null, ageYears: t.ageYears ?? null })),
@@ -73,5 +75,6 @@ export function changeTable(points: readonly TimePoint[], registration: Registra
     measures: [...measures.values()],
     landmarks,
     onFirstImage: sup.onFirstImage,
+    imageToFirst: sup.imageToFirst,
   };
 }

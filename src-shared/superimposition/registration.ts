@@ -152,6 +152,31 @@ export interface Superimposed {
   toFrame: Rigid[];
   /** best fit: per later tracing, the RMS distance left between the fitted points, mm */
   residualMm: (number | null)[];
+  /** per tracing, the map from its image's pixels to the first image's pixels: what blends the
+   *  images (a similarity, mirrored where the two films face different ways) */
+  imageToFirst: Affine[];
+}
+
+/** p -> (a x + b y + c, d x + e y + f) */
+export interface Affine {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  e: number;
+  f: number;
+}
+
+export function applyAffine(m: Affine, p: Point): Point {
+  return { x: m.a * p.x + m.b * p.y + m.c, y: m.d * p.x + m.e * p.y + m.f };
+}
+
+/** the affine map taking (0,0), (1,0), (0,1) where `map` takes them */
+export function affineOf(map: (p: Point) => Point): Affine {
+  const o = map({ x: 0, y: 0 });
+  const ex = map({ x: 1, y: 0 });
+  const ey = map({ x: 0, y: 1 });
+  return { a: ex.x - o.x, b: ey.x - o.x, c: o.x, d: ex.y - o.y, e: ey.y - o.y, f: o.y };
 }
 
 /** The tracings superimposed on the first. */
@@ -189,15 +214,18 @@ export function superimpose(tracings: readonly PlacedTracing[], registration: Re
   const back = invert(frame);
   const k = tracings[0].mmPerPixel!;
   const sign = facesLeft(tracings[0].tracing) ? -1 : 1;
-  const onFirstImage = inFrame.map((t) =>
-    Object.fromEntries(
-      Object.entries(t).map(([id, p]) => {
-        const q = apply(back, p);
-        return [id, { x: (sign * q.x) / k, y: q.y / k }];
-      }),
-    ),
-  );
-  return { registration, name: reg.name, description: reg.description, usedPoints, tracings: inFrame, onFirstImage, toFrame, residualMm };
+  const frameToFirstImage = (p: Point): Point => {
+    const q = apply(back, p);
+    return { x: (sign * q.x) / k, y: q.y / k };
+  };
+  const onFirstImage = inFrame.map((t) => Object.fromEntries(Object.entries(t).map(([id, p]) => [id, frameToFirstImage(p)])));
+  const imageToFirst = tracings.map((t, i) => {
+    // what inMm does to a point of this film, then into the frame and out onto the first film
+    const own = facesLeft(t.tracing) ? -1 : 1;
+    const ki = t.mmPerPixel!;
+    return affineOf((p) => frameToFirstImage(apply(toFrame[i], { x: own * p.x * ki, y: p.y * ki })));
+  });
+  return { registration, name: reg.name, description: reg.description, usedPoints, tracings: inFrame, onFirstImage, toFrame, residualMm, imageToFirst };
 }
 
 function invert(m: Rigid): Rigid {

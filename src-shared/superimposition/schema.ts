@@ -50,5 +50,7 @@ export const SuperimpositionSchema = z.object({
   ),
   /** per time point, its landmarks drawn on the first study's image (pixels) */
   onFirstImage: z.array(z.record(z.string(), Point)),
+  /** per time point, its image's pixels -> the first image's pixels (x' = a x + b y + c, y' = d x + e y + f) */
+  imageToFirst: z.array(z.object({ a: z.number(), b: z.number(), c: z.number(), d: z.number(), e: z.number(), f: z.number() })),
 });
 export type Superimposition = z.infer<typeof SuperimpositionSchema>;

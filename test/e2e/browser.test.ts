@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ApiName, ApiRequest, ApiResponse, CaseDetail, LandmarkPoint } from '../../src-shared/api/contract.js';
-import { API, EnvelopeSchema } from '../../src-shared/api/contract.js';
+import type { CaseDetail, LandmarkPoint } from '../../src-shared/api/contract.js';
+import { API } from '../../src-shared/api/contract.js';
 import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
 import { ensureRendererBuilt } from './helpers/build.js';
+import { loopbackClient, type LoopbackClient } from '../helpers/loopback-client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { writeInChunks } from '../reliability/helpers.js';
 
@@ -62,16 +63,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
   const pageErrors: string[] = [];
   const figures: Record<string, unknown> = {};
 
-  async function api<N extends ApiName>(name: N, req: ApiRequest<N>): Promise<ApiResponse<N>> {
-    const res = await fetch(`${srv.server.url}/api/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-medsapiens-token': srv.server.token },
-      body: JSON.stringify(req),
-    });
-    const env = EnvelopeSchema.parse(await res.json());
-    if (!env.ok) throw new Error(`${name}: ${env.error.code} ${env.error.message}`);
-    return API[name].response.parse(env.value) as ApiResponse<N>;
-  }
+  const api: LoopbackClient['call'] = (name, req) => loopbackClient(srv.server).call(name, req);
 
   async function shot(name: string): Promise<void> {
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });

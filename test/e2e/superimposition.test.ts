@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { API, EnvelopeSchema, type ApiName, type ApiRequest, type ApiResponse } from '../../src-shared/api/contract.js';
 import { ISBI } from '../helpers/cli.js';
 import { patientDicom } from '../helpers/patient-dicom.js';
 import { ensureRendererBuilt } from './helpers/build.js';
+import { loopbackClient, type LoopbackClient } from '../helpers/loopback-client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -40,12 +40,7 @@ describe('superimposition in Chromium against the real services', { skip: fs.exi
   let page: Page;
   const pageErrors: string[] = [];
 
-  async function api<N extends ApiName>(name: N, req: ApiRequest<N>): Promise<ApiResponse<N>> {
-    const res = await fetch(`${srv.server.url}/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-medsapiens-token': srv.server.token }, body: JSON.stringify(req) });
-    const env = EnvelopeSchema.parse(await res.json());
-    if (!env.ok) throw new Error(`${name}: ${env.error.code} ${env.error.message}`);
-    return API[name].response.parse(env.value) as ApiResponse<N>;
-  }
+  const api: LoopbackClient['call'] = (name, req) => loopbackClient(srv.server).call(name, req);
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -129,6 +124,55 @@ describe('superimposition in Chromium against the real services', { skip: fs.exi
     const saved = path.join(ARTIFACTS, file.suggestedFilename());
     await file.saveAs(saved);
     assert.equal(fs.readFileSync(saved).subarray(0, 5).toString(), '%PDF-');
+
+    // the later film blended over the first: laid where the registration puts it (the same film and
+    // an unmoved S-N here, so its corners fall on the first film's), following pan and zoom
+    await page.getByTestId('blend-images').check();
+    const corners = async () =>
+      page.$$eval('[data-testid="superimposition-overlay"] image[data-blend]', (imgs) =>
+        imgs.map((img) => {
+          const el = img as SVGImageElement;
+          const m = el.getScreenCTM()!;
+          const w = el.width.baseVal.value;
+          const h = el.height.baseVal.value;
+          const v = window.__medsapiensViewer!;
+          // (no helper functions in here: the test runner's transpiler would name them, unknown in the page)
+          return {
+            label: img.getAttribute('data-blend'),
+            href: img.getAttribute('href'),
+            drawn: [{ x: m.e, y: m.f }, { x: m.a * w + m.c * h + m.e, y: m.b * w + m.d * h + m.f }],
+            first: [v.imageToClient({ x: 0, y: 0 }), v.imageToClient({ x: w, y: h })],
+          };
+        }),
+      );
+    const blended = await waitFor('T1 blended', async () => {
+      const c = await corners();
+      return c.length === 1 ? c[0] : null;
+    });
+    assert.equal(blended.label, 'T1 (2025-03-10)');
+    assert.match(blended.href ?? '', /^blob:/);
+    for (const k of [0, 1]) assert.ok(blended.first[k] && Math.hypot(blended.drawn[k].x - blended.first[k]!.x, blended.drawn[k].y - blended.first[k]!.y) < 1.5, JSON.stringify(blended));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'superimposition-3-blended.png') });
+    await page.getByTestId('blend-images').uncheck();
+    await waitFor('blend removed', async () => (await corners()).length === 0);
+
+    // the clinician moved T1's mandible: the model against the clinician, from the database
+    await page.locator('details.agreement summary').click();
+    const agreement = page.getByTestId('agreement');
+    await agreement.waitFor();
+    assert.equal(await agreement.getAttribute('data-images'), '1');
+    const pogRow = await agreement.locator('tr[data-landmark-id="pogonion"] td').allTextContents();
+    assert.equal(pogRow[1], Math.hypot(2, 3).toFixed(2), `pogonion ${pogRow.join(' | ')}`);
+    const sellaRow = await agreement.locator('tr[data-landmark-id="sella"] td').allTextContents();
+    assert.equal(sellaRow[1], '0.00');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'superimposition-4-model-vs-clinician.png') });
+    const agreementPdf = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByTestId('agreement-pdf').click();
+    const aFile = await agreementPdf;
+    assert.equal(aFile.suggestedFilename(), 'agreement-model-vs-clinician.pdf');
+    const aSaved = path.join(ARTIFACTS, aFile.suggestedFilename());
+    await aFile.saveAs(aSaved);
+    assert.equal(fs.readFileSync(aSaved).subarray(0, 5).toString(), '%PDF-');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src-shared/errors.js';
 import { changeTable } from '../../src-shared/superimposition/change-table.js';
-import { facesLeft, REGISTRATIONS, superimpose, type RegistrationId } from '../../src-shared/superimposition/registration.js';
+import { applyAffine, facesLeft, REGISTRATIONS, superimpose, type RegistrationId } from '../../src-shared/superimposition/registration.js';
 import { realisticTracing, type MutableTracing } from '../ceph/fixtures.js';
 
 const ALL = Object.keys(REGISTRATIONS) as RegistrationId[];
@@ -47,6 +47,25 @@ describe('superimposition geometry', () => {
         const t = changeTable([{ tracing: t0, mmPerPixel: 0.1, label: 'T0' }, { tracing: copy, mmPerPixel: 0.1, label: 'T1' }], reg, ['steiner']);
         for (const l of t.landmarks) assert.ok(l.displacements[1]!.d < 1e-9, `${reg}: ${l.id} moved ${l.displacements[1]!.d} mm`);
       }
+    }
+  });
+
+  it('maps each film’s pixels onto the first film where its tracing is drawn (what blends the images), mirrored films and other spacings included', () => {
+    const grown = refilmed(map(t0, (p) => ({ x: p.x + 30, y: p.y + 45 }), MANDIBLE), -8, 0.8, { x: 90, y: 60 });
+    const mirrored = map(refilmed(t0, 5, 1.1, { x: 0, y: 0 }), (p) => ({ x: 2100 - p.x, y: p.y }));
+    for (const reg of ALL) {
+      const films = [{ tracing: t0, mmPerPixel: 0.1, label: 'T0' }, { tracing: grown, mmPerPixel: 0.125, label: 'T1' }, { tracing: mirrored, mmPerPixel: 0.1 / 1.1, label: 'T2' }];
+      const s = superimpose(films, reg);
+      films.forEach((film, i) => {
+        const m = s.imageToFirst[i];
+        for (const [id, p] of Object.entries(film.tracing)) {
+          const q = applyAffine(m, p);
+          assert.ok(Math.hypot(q.x - s.onFirstImage[i][id].x, q.y - s.onFirstImage[i][id].y) < 1e-6, `${reg} ${film.label} ${id}`);
+        }
+        // a mirrored film's map turns the handedness over; the others keep it
+        assert.equal(Math.sign(m.a * m.e - m.b * m.d), i === 2 ? -1 : 1, `${reg} ${film.label}`);
+      });
+      for (const [k, v] of Object.entries({ a: 1, b: 0, c: 0, d: 0, e: 1, f: 0 })) assert.ok(Math.abs(s.imageToFirst[0][k as 'a'] - v) < 1e-9, `${reg} T0 ${k}`);
     }
   });
 

@@ -8,44 +8,32 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { API, EnvelopeSchema, type ApiName, type ApiRequest, type ApiResponse } from '../../src-shared/api/contract.js';
 import { startLoopbackServer, type LoopbackServer } from '../../src-main/server/http.js';
 import { createApp, type App } from '../../src-main/services/app.js';
 import { cli, ISBI } from '../helpers/cli.js';
 import { patientDicom } from '../helpers/patient-dicom.js';
 import { poppler } from '../reports/helpers.js';
+import { loopbackClient, type LoopbackClient } from '../helpers/loopback-client.js';
 
 let app: App;
 let server: LoopbackServer;
+let client: LoopbackClient;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-superimpose-'));
 const film = path.join(ISBI, 'images', '151.jpg');
 
 before(async () => {
   app = createApp({ dbPath: path.join(tmp, 'cases.sqlite'), log: () => undefined });
   server = await startLoopbackServer({ handlers: app.handlers, events: app.events, pixels: app.pixels });
+  client = loopbackClient(server);
 });
 after(async () => {
   await server.close();
   await app.close();
 });
 
-async function post(name: string, req: unknown) {
-  const res = await fetch(`${server.url}/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-medsapiens-token': server.token }, body: JSON.stringify(req) });
-  return EnvelopeSchema.parse(await res.json());
-}
-async function call<N extends ApiName>(name: N, req: ApiRequest<N>): Promise<ApiResponse<N>> {
-  const env = await post(name, req);
-  if (!env.ok) throw new Error(`${name}: ${env.error.code}: ${env.error.message}`);
-  return API[name].response.parse(env.value) as ApiResponse<N>;
-}
-async function refused(name: ApiName, req: unknown): Promise<string> {
-  const env = await post(name, req);
-  assert.equal(env.ok, false, `${name} ${JSON.stringify(req)} was accepted`);
-  return (env as { error: { message: string } }).error.message;
-}
 async function importStudy(file: string, tags: Parameters<typeof patientDicom>[1]): Promise<number> {
   const bytes = await patientDicom(file, tags);
-  const r = await call('images.importBytes', { fileName: `${tags.studyUid}.dcm`, dataBase64: bytes.toString('base64') });
+  const r = await client.call('images.importBytes', { fileName: `${tags.studyUid}.dcm`, dataBase64: bytes.toString('base64') });
   assert.ok(r.ok, JSON.stringify(r));
   return (r as { imageId: number }).imageId;
 }
@@ -57,7 +45,7 @@ test('two studies of one patient: timeline with ages, superimposed on S-N, the m
   // imported out of order: the later study first
   const t1 = await importStudy(film, { ...patient, studyDate: '20250310', studyUid: '1.2.826.0.1.3680043.10.999.2' });
   const t0 = await importStudy(film, { ...patient, studyDate: '20240305', studyUid: '1.2.826.0.1.3680043.10.999.1' });
-  const timeline = await call('patients.timeline', { imageId: t1 });
+  const timeline = await client.call('patients.timeline', { imageId: t1 });
   assert.deepEqual(timeline.entries.map((e) => [e.imageId, e.label, e.studyDate, e.ageYears]), [
     [t0, 'T0', '2024-03-05', 12],
     [t1, 'T1', '2025-03-10', 13],
@@ -66,20 +54,20 @@ test('two studies of one patient: timeline with ages, superimposed on S-N, the m
   assert.ok(timeline.entries.every((e) => e.traced && e.calibrated));
 
   // the clinician moves T1's mandible 3 mm down and 2 mm forward on the film (S-N is near horizontal on ISBI films)
-  const c1 = await call('cases.get', { imageId: t1 });
+  const c1 = await client.call('cases.get', { imageId: t1 });
   let set = c1.landmarks!;
   for (const id of MANDIBLE) {
     const p = set.points.find((q) => q.landmarkId === id)!;
-    set = await call('landmarks.move', { setId: set.setId, landmarkId: id, x: p.x + 20, y: p.y + 30 });
+    set = await client.call('landmarks.move', { setId: set.setId, landmarkId: id, x: p.x + 20, y: p.y + 30 });
   }
-  const c0 = await call('cases.get', { imageId: t0 });
+  const c0 = await client.call('cases.get', { imageId: t0 });
   const s = c0.landmarks!.points.find((p) => p.landmarkId === 'sella')!;
   const n = c0.landmarks!.points.find((p) => p.landmarkId === 'nasion')!;
   const ang = Math.atan2(n.y - s.y, n.x - s.x);
   // the move read in the S-N frame
   const expected = { dx: 2 * Math.cos(ang) + 3 * Math.sin(ang), dy: -2 * Math.sin(ang) + 3 * Math.cos(ang) };
 
-  const sup = await call('superimposition.compute', { imageIds: [t0, t1], registration: 'sn-at-s', analyses: ['steiner', 'downs'] });
+  const sup = await client.call('superimposition.compute', { imageIds: [t0, t1], registration: 'sn-at-s', analyses: ['steiner', 'downs'] });
   assert.equal(sup.registration.name, 'Cranial base, S-N at S');
   assert.deepEqual(sup.timePoints.map((t) => t.ageYears), [12, 13]);
   const disp = (id: string) => sup.landmarks.find((l) => l.id === id)!.displacements[1]!;
@@ -96,7 +84,7 @@ test('two studies of one patient: timeline with ages, superimposed on S-N, the m
   assert.ok(Math.hypot(onT0.nasion.x - n.x, onT0.nasion.y - n.y) < 1e-6);
 
   // on the mandible the chin does not move, the cranial base does
-  const byMandible = await call('superimposition.compute', { imageIds: [t0, t1], registration: 'mandible', analyses: [] });
+  const byMandible = await client.call('superimposition.compute', { imageIds: [t0, t1], registration: 'mandible', analyses: [] });
   const mandibleDisp = (id: string) => byMandible.landmarks.find((l) => l.id === id)!.displacements[1]!;
   assert.ok(mandibleDisp('pogonion').d < 1e-6, `Pog ${mandibleDisp('pogonion').d}`);
   assert.ok(Math.abs(mandibleDisp('sella').d - Math.sqrt(13)) < 1e-6, `S ${mandibleDisp('sella').d}`);
@@ -111,14 +99,14 @@ test('two studies of one patient: timeline with ages, superimposed on S-N, the m
   assert.match(run.stdout, /registration: Cranial base, S-N at S/);
   assert.match(fs.readFileSync(csv, 'utf8'), /^registration,kind,id,unit,time_point,date,age_years,value,change/);
   // the printed superimposition: registration, time points, tables, the first radiograph under the tracings
-  const pdf = await call('superimposition.report', { imageIds: [t0, t1], registration: 'sn-at-s', analyses: ['steiner'], format: 'pdf' });
+  const pdf = await client.call('superimposition.report', { imageIds: [t0, t1], registration: 'sn-at-s', analyses: ['steiner'], format: 'pdf' });
   assert.equal(pdf.mimeType, 'application/pdf');
   const pdfFile = path.join(tmp, pdf.fileName);
   fs.writeFileSync(pdfFile, Buffer.from(pdf.dataBase64, 'base64'));
   const text = poppler('pdftotext', ['-layout', pdfFile, '-']);
   for (const s of ['Superimposition', 'Cranial base, S-N at S', 'T1 (2025-03-10), age 13.0', '0.0 / 0.0 / 0.0', 'Growth Gina, P-22', 'SNB', 'Landmark displacement from T0', 'Pog pogonion']) assert.ok(text.replace(/ +/g, ' ').includes(s), `the PDF lacks '${s}':\n${text}`);
   assert.match(poppler('pdfimages', ['-list', pdfFile]), /\n\s+1\s+0\s+image/);
-  const csvReport = await call('superimposition.report', { imageIds: [t0, t1], analyses: ['steiner', 'downs'], format: 'csv' });
+  const csvReport = await client.call('superimposition.report', { imageIds: [t0, t1], analyses: ['steiner', 'downs'], format: 'csv' });
   assert.equal(Buffer.from(csvReport.dataBase64, 'base64').toString('utf8'), fs.readFileSync(csv, 'utf8'));
   const tl = cli(['timeline', String(t0), '--db', path.join(tmp, 'cases.sqlite')]);
   assert.equal(tl.status, 0, tl.stderr);
@@ -126,16 +114,16 @@ test('two studies of one patient: timeline with ages, superimposed on S-N, the m
 });
 
 test('refuses another patient’s study, an uncalibrated study, an untraced one and an unknown registration, in words', async () => {
-  const cases = await call('cases.list', {});
+  const cases = await client.call('cases.list', {});
   const ids = cases.map((c) => c.imageId);
   const other = await importStudy(film, { patientName: 'Other^Otto', patientId: 'P-99', studyDate: '20240101', studyUid: '1.2.826.0.1.3680043.10.999.9', spacingMm: 0.1 });
-  assert.match(await refused('superimposition.compute', { imageIds: [ids[0], other] }), /of one patient/);
+  assert.match(await client.refused('superimposition.compute', { imageIds: [ids[0], other] }), /of one patient/);
   const flat = await importStudy(film, { ...patient, spacingMm: undefined, studyDate: '20260101', studyUid: '1.2.826.0.1.3680043.10.999.3' });
-  assert.match(await refused('superimposition.compute', { imageIds: [ids[0], flat] }), /has no pixel spacing or ruler/);
-  const untraced = await call('images.importBytes', { fileName: 'later.dcm', detect: false, dataBase64: (await patientDicom(film, { ...patient, studyDate: '20270101', studyUid: '1.2.826.0.1.3680043.10.999.4' })).toString('base64') });
-  assert.match(await refused('superimposition.compute', { imageIds: [ids[0], (untraced as { imageId: number }).imageId] }), /has no tracing/);
-  assert.equal((await post('superimposition.compute', { imageIds: [ids[0], ids[1]], registration: 'chin' })).ok, false);
-  const timeline = await call('patients.timeline', { imageId: ids[0] });
+  assert.match(await client.refused('superimposition.compute', { imageIds: [ids[0], flat] }), /has no pixel spacing or ruler/);
+  const untraced = await client.call('images.importBytes', { fileName: 'later.dcm', detect: false, dataBase64: (await patientDicom(film, { ...patient, studyDate: '20270101', studyUid: '1.2.826.0.1.3680043.10.999.4' })).toString('base64') });
+  assert.match(await client.refused('superimposition.compute', { imageIds: [ids[0], (untraced as { imageId: number }).imageId] }), /has no tracing/);
+  assert.equal((await client.post('superimposition.compute', { imageIds: [ids[0], ids[1]], registration: 'chin' })).ok, false);
+  const timeline = await client.call('patients.timeline', { imageId: ids[0] });
   assert.deepEqual(timeline.entries.map((e) => e.label), ['T0', 'T1', 'T2', 'T3']);
   assert.deepEqual(timeline.entries.map((e) => [e.traced, e.calibrated]), [[true, true], [true, true], [true, false], [false, true]]);
 });

@@ -1,17 +1,21 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { agreementPdf } from '../../reports/agreement-pdf.js';
+import { agreementCsv, agreementFile } from '../../reports/agreement-report.js';
 import { ANALYSES } from '../../../src-shared/ceph/analyses.js';
 import { AppError } from '../../../src-shared/errors.js';
 import { tracingAgreement, type TracingAgreement } from '../../../src-shared/agreement/tracings.js';
-import { csvPairs, isbiAnnotatorPairs } from '../../services/agreement-pairs.js';
-import { toCsv, writeResult } from '../output.js';
+import type { TracingPair } from '../../../src-shared/agreement/tracings.js';
+import { createApp } from '../../services/app.js';
+import { csvPairs, isbiAnnotatorPairs, modelVsClinicianPairs } from '../../services/agreement-pairs.js';
+import { info, writeResult } from '../output.js';
 
 interface Opts {
   a?: string;
   b?: string;
   isbi?: string;
   split: string;
+  modelVsClinician?: boolean;
+  db?: string;
   mmPerPx?: number;
   analyses: string;
   json?: string;
@@ -28,6 +32,8 @@ export function registerAgreement(program: Command): void {
     .option('--mm-per-px <x>', 'with --a/--b: the images’ pixel spacing (without it: distances in pixels, no mm measures)', parseFloat)
     .option('--isbi <dir>', 'instead of --a/--b: ISBI 2015’s senior (a) vs junior (b) annotations')
     .option('--split <name>', 'with --isbi: the split', 'test1')
+    .option('--model-vs-clinician', 'instead: the case database’s model tracings (a) against what clinicians made of them (b), on every reviewed or corrected case')
+    .option('--db <path>', 'with --model-vs-clinician: case database (default: MEDSAPIENS_DB, else the one in the user data folder)')
     .option('--analyses <ids>', `comma-separated, of: ${Object.keys(ANALYSES).join(', ')}`, 'steiner')
     .option('--json <file>', 'write everything (Bland-Altman points included) as JSON')
     .option('--csv <file>', 'write the landmark and measure tables as CSV')
@@ -36,21 +42,28 @@ export function registerAgreement(program: Command): void {
       const analyses = opts.analyses.split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = analyses.filter((id) => !Object.hasOwn(ANALYSES, id));
       if (unknown.length) throw new AppError('bad_request', `unknown analysis ${unknown.join(', ')} (known: ${Object.keys(ANALYSES).join(', ')})`);
-      let pairs;
+      let pairs: TracingPair[];
       let names: { a: string; b: string };
-      if (opts.isbi) {
+      if (opts.modelVsClinician) {
+        const app = createApp({ dbPath: opts.db, log: info });
+        try {
+          pairs = modelVsClinicianPairs(app.store);
+        } finally {
+          await app.close();
+        }
+        names = { a: 'model', b: 'clinician' };
+      } else if (opts.isbi) {
         pairs = isbiAnnotatorPairs(opts.isbi, opts.split);
         names = { a: `ISBI 2015 senior (${opts.split})`, b: 'junior' };
       } else if (opts.a && opts.b) {
         pairs = csvPairs(opts.a, opts.b, opts.mmPerPx);
         names = { a: path.basename(opts.a), b: path.basename(opts.b) };
-      }
-      else throw new AppError('bad_request', 'give --a and --b tracing CSVs, or --isbi with an ISBI 2015 folder');
+      } else throw new AppError('bad_request', 'give --a and --b tracing CSVs, --isbi with an ISBI 2015 folder, or --model-vs-clinician');
       const r = tracingAgreement(pairs, analyses);
       process.stdout.write(formatAgreement(r));
-      if (opts.json) writeResult(JSON.stringify(r, null, 2) + '\n', opts.json);
+      if (opts.json) writeResult((await agreementFile(r, names, 'json')).bytes, opts.json);
       if (opts.csv) writeResult(agreementCsv(r), opts.csv);
-      if (opts.pdf) writeResult(await agreementPdf(r, names!), opts.pdf);
+      if (opts.pdf) writeResult((await agreementFile(r, names, 'pdf')).bytes, opts.pdf);
     });
 }
 
@@ -72,17 +85,4 @@ export function formatAgreement(r: TracingAgreement): string {
     );
   }
   return lines.join('\n') + '\n';
-}
-
-export function agreementCsv(r: TracingAgreement): string {
-  const rows: Record<string, unknown>[] = [
-    ...r.landmarks.map((l) => ({ kind: 'landmark', id: l.id, unit: l.unit, n: l.n, mean_distance: l.meanDistance, sd_distance: l.sdDistance, ...Object.fromEntries(Object.entries(l.sdr ?? {}).map(([k, v]) => [`sdr_${k}`, v])) })),
-    ...r.measures.map((m) => ({
-      kind: 'measure', id: m.id, unit: m.unit, n: m.n, mean_a: m.meanA, mean_b: m.meanB,
-      icc2: m.icc?.icc2.value, icc2_lower: m.icc?.icc2.lower, icc2_upper: m.icc?.icc2.upper,
-      icc3: m.icc?.icc3.value, icc3_lower: m.icc?.icc3.lower, icc3_upper: m.icc?.icc3.upper,
-      bias: m.blandAltman.bias, loa_lower: m.blandAltman.lower, loa_upper: m.blandAltman.upper, dahlberg: m.dahlberg,
-    })),
-  ];
-  return toCsv(rows);
 }
