@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AppError } from '../../src-shared/errors.js';
 import { findModelCard, loadModel, type LoadedModel, type LoadOptions } from '../inference/model.js';
 import type { OffsetModel } from './offset.js';
+import { writePrivateFile } from '../util/private-files.js';
 
 export const ADAPTATION_FILE = 'adaptation.json';
 
@@ -35,11 +36,8 @@ export function offsetModelOf(a: Adaptation): OffsetModel {
 }
 
 export function writeAdaptation(dir: string, a: Adaptation): string {
-  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, ADAPTATION_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(AdaptationSchema.parse(a), null, 2) + '\n');
-  fs.renameSync(tmp, file);
+  writePrivateFile(file, JSON.stringify(AdaptationSchema.parse(a), null, 2) + '\n');
   return file;
 }
 

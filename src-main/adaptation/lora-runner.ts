@@ -14,6 +14,7 @@ import type { LoadedModel } from '../inference/model.js';
 import { toUpright, uprightPixels, uprightSize, UPRIGHT } from '../inference/orientation.js';
 import { checkOrientation } from '../inference/trace.js';
 import { projectRoot } from '../util/paths.js';
+import { makePrivateDir } from '../util/private-files.js';
 
 export const LoraProgressSchema = z.object({
   state: z.enum(['preparing', 'training', 'exporting', 'done', 'cancelled', 'failed']),
@@ -50,7 +51,7 @@ export function loraAvailable(python = pythonCommand()): { ok: true } | { ok: fa
 
 /** Each case decoded, straightened and written as PNG with its tracing (moved the same way) into dir. */
 export async function prepareCases(model: LoadedModel, cases: { id: string; file: string; truth: Pt[] }[], dir: string, onCase?: (i: number) => void): Promise<string> {
-  fs.mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const rows: string[] = [];
   for (const [i, c] of cases.entries()) {
     const img = await importImage(c.file);

@@ -1,6 +1,8 @@
 // `medsapiens`: the app's services without a window.
 import { protectStdout } from './output.js';
+import { privateUmask } from '../util/private-files.js';
 protectStdout();
+privateUmask();
 
 const { Command } = await import('commander');
 const { toAppError } = await import('../../src-shared/errors.js');
@@ -16,9 +18,10 @@ const { registerWatch } = await import('./commands/watch.js');
 const { registerAdapt } = await import('./commands/adapt.js');
 const { registerAgreement } = await import('./commands/agreement.js');
 const { registerSuperimpose } = await import('./commands/superimpose.js');
+const { appVersion } = await import('../services/app.js');
 
 const program = new Command();
-program.name('medsapiens').description('Cephalometric landmark detection and analysis, offline.').version('0.1.0');
+program.name('medsapiens').description('Cephalometric landmark detection and analysis, offline.').version(appVersion());
 registerDetect(program);
 registerEval(program);
 registerBench(program);

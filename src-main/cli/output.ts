@@ -1,8 +1,7 @@
 // Keeps stdout for results only: everything else (progress, codec chatter, warnings) goes to
 // stderr, so `medsapiens detect x.dcm | jq` always parses.
-import fs from 'node:fs';
 export { toCsv } from '../util/csv.js';
-import path from 'node:path';
+import { writePrivateFile } from '../util/private-files.js';
 
 export function protectStdout(): void {
   // libraries that print through console.log (emscripten codecs among them) get stderr instead
@@ -17,10 +16,7 @@ export function info(msg: string): void {
 
 export function writeResult(text: string | Uint8Array, out?: string): void {
   if (out) {
-    fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-    const tmp = `${out}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, out);
+    writePrivateFile(out, text);
   } else {
     process.stdout.write(text);
   }

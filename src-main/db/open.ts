@@ -1,6 +1,7 @@
 // Opening the database file with the connection settings every MedSapiens process must share.
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../util/private-files.js';
 import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/errors.js';
 import { FOLD_SQL_FUNCTION, fold } from './search.js';
@@ -34,13 +35,16 @@ export interface OpenOptions {
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   const busy = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makePrivateDir(path.dirname(file));
   } catch (e) {
     throw new AppError('unreadable', `cannot create the folder for the case database: ${(e as Error).message}`, { path: file });
   }
   let db: Db;
+  const isNew = file !== ':memory:' && !fs.existsSync(file);
   try {
     db = new Database(file, { timeout: busy });
+    // patient data: a new database is its owner's alone (SQLite gives its journal files the same mode)
+    if (isNew) fs.chmodSync(file, PRIVATE_FILE_MODE);
   } catch (e) {
     throw new AppError('unreadable', `cannot open the case database: ${(e as Error).message}`, { path: file });
   }

@@ -5,6 +5,7 @@ import { app as electronApp, BrowserWindow, ipcMain, session } from 'electron';
 import { createApp, type App } from '../services/app.js';
 import { dispatch } from '../services/dispatch.js';
 import { projectRoot } from '../util/paths.js';
+import { privateUmask } from '../util/private-files.js';
 import { WEB_PREFERENCES, lockDownSession, lockDownWindow } from './security.js';
 
 let services: App | undefined;
@@ -24,6 +25,7 @@ function registerIpc(s: App, win: BrowserWindow): void {
 async function start(): Promise<void> {
   await electronApp.whenReady();
   lockDownSession(session.defaultSession);
+  privateUmask();
   services = createApp({ dbPath: process.env.MEDSAPIENS_DB ?? path.join(electronApp.getPath('userData'), 'cases.sqlite'), resumeWatch: true });
   services.model().catch(() => undefined);
   const win = new BrowserWindow({

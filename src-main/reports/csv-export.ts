@@ -10,8 +10,9 @@
 //
 // Empty cell = no value (uncalibrated mm, a measure that could not be computed, a field removed
 // by anonymising). Text is UTF-8 with a byte-order mark and CRLF line ends, which is what
-// spreadsheet programs expect; text cells that a spreadsheet would run as a formula are prefixed
-// with an apostrophe.
+// spreadsheet programs expect; text cells that a spreadsheet would run as a formula are kept as
+// text (util/csv.ts).
+import { csvCell } from '../util/csv.js';
 import { formatStatus } from './format.js';
 import type { ReportData } from './report-schema.js';
 
@@ -88,9 +89,6 @@ function num(v: number | null, decimals: number): string | null {
 }
 
 function cell(v: Cell): string {
-  if (v === null) return '';
-  let s = String(v);
-  // =, +, -, @ (and tab/CR) start a formula in spreadsheet programs: patient text must stay text
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  // numbers arrive here as text (num()); they stay numbers
+  return csvCell(v);
 }

@@ -19,6 +19,7 @@ import { superimpositionReport } from '../reports/superimposition-report.js';
 import { agreementFile } from '../reports/agreement-report.js';
 import { tracingAgreement } from '../../src-shared/agreement/tracings.js';
 import { modelVsClinicianPairs } from './agreement-pairs.js';
+import { PRIVATE_FILE_MODE } from '../util/private-files.js';
 import type { WatchSetting } from './watch-setting.js';
 import type { DeepAdaptation } from '../adaptation/deep-job.js';
 
@@ -147,7 +148,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       const safeName = path.basename(req.fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'upload';
       const tmp = path.join(dir, safeName);
       try {
-        fs.writeFileSync(tmp, bytes);
+        fs.writeFileSync(tmp, bytes, { mode: PRIVATE_FILE_MODE });
         const [r] = await importMany([{ path: tmp, display: req.fileName }], req.detect ?? true);
         return r;
       } finally {

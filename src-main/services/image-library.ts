@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DecodedImage } from '../imaging/types.js';
 import { importImage } from '../imaging/import.js';
+import { copyPrivateFile, makePrivateDir } from '../util/private-files.js';
 
 export interface ImageLibrary {
   folder: string;
@@ -13,18 +14,14 @@ export interface ImageLibrary {
 }
 
 export function createImageLibrary(folder: string, cacheSize = 4): ImageLibrary {
-  fs.mkdirSync(folder, { recursive: true });
+  makePrivateDir(folder);
   const cache = new Map<string, Promise<DecodedImage>>();
   const target = (sha: string) => path.join(folder, sha);
   return {
     folder,
     keep(sourcePath, sha256) {
       const dst = target(sha256);
-      if (!fs.existsSync(dst)) {
-        const tmp = `${dst}.tmp-${process.pid}-${Date.now()}`;
-        fs.copyFileSync(sourcePath, tmp);
-        fs.renameSync(tmp, dst);
-      }
+      if (!fs.existsSync(dst)) copyPrivateFile(sourcePath, dst);
       return dst;
     },
     pathFor(sha256, fallback) {

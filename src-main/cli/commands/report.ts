@@ -14,6 +14,7 @@ import type { ReportFormat } from '../../reports/file-name.js';
 import { checkAnalysisIds } from '../../reports/report-data.js';
 import { createApp, type App } from '../../services/app.js';
 import { info } from '../output.js';
+import { makePrivateDir, writePrivateFile } from '../../util/private-files.js';
 
 interface ReportOptions {
   analysis: string;
@@ -94,7 +95,7 @@ function writeReport(bytes: Buffer, fileName: string, out: string | undefined, f
   if (!out) {
     if (format === 'pdf' && process.stdout.isTTY) {
       // a PDF dumped on a terminal helps no one: write it under its own name instead
-      writeFileAtomic(fileName, bytes);
+      writePrivateFile(fileName, bytes);
       info(`wrote ${fileName}`);
     } else {
       process.stdout.write(bytes);
@@ -102,13 +103,13 @@ function writeReport(bytes: Buffer, fileName: string, out: string | undefined, f
     return;
   }
   const file = isFolder(out) ? path.join(out, fileName) : out;
-  writeFileAtomic(file, bytes);
+  writePrivateFile(file, bytes);
   info(`wrote ${file}`);
 }
 
 async function reportAll(app: App, req: { analyses: string[]; format: ReportFormat; anonymise: boolean; normSet?: string }, folder: string): Promise<void> {
   if (fs.existsSync(folder) && !fs.statSync(folder).isDirectory()) throw new AppError('bad_request', `--out ${folder} is a file; --all needs a folder`);
-  fs.mkdirSync(folder, { recursive: true });
+  makePrivateDir(folder);
   const cases = allCases(app).filter((c) => c.currentSetId !== null);
   if (cases.length === 0) {
     info('no case in the database has landmarks: nothing to report');
@@ -119,7 +120,7 @@ async function reportAll(app: App, req: { analyses: string[]; format: ReportForm
     try {
       const r = await reportForCase(app, { imageId: c.imageId, ...req });
       const file = path.join(folder, r.fileName);
-      writeFileAtomic(file, r.bytes);
+      writePrivateFile(file, r.bytes);
       process.stdout.write(file + '\n');
       info(`[${i + 1}/${cases.length}] case ${c.imageId}: ${r.fileName}`);
     } catch (e) {
@@ -146,9 +147,3 @@ function isFolder(p: string): boolean {
   return /[\\/]$/.test(p) || (fs.existsSync(p) && fs.statSync(p).isDirectory());
 }
 
-function writeFileAtomic(file: string, bytes: Buffer): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, file);
-}
