@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'model_invalid', // ONNX model or its card is missing or wrong
   'bad_request', // API input failed validation
   'conflict', // concurrent modification
+  'image_missing', // a case's image file is gone (from the library and from where it came): relink or re-import
+  'image_changed', // a case's image file no longer has the content it was imported with
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -61,5 +63,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   model_invalid: 500,
   bad_request: 400,
   conflict: 409,
+  image_missing: 410,
+  image_changed: 409,
   internal: 500,
 };

@@ -2,6 +2,7 @@
 // traced (plain shipped model, no correction applied) that a clinician corrected or marked
 // reviewed. Clinic models are folders beside the database (clinic-models/<id>/adaptation.json);
 // the one in use is a setting, and is used only if it beat its parent on the clinic's held-out cases.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/errors.js';
@@ -118,8 +119,10 @@ export function correctedCaseFiles(store: CaseStore, library: ImageLibrary, pare
   for (const c of correctedCases(store, parent)) {
     const { sha256, sourcePath } = store.getCase(Number(c.id)).image;
     const file = library.pathFor(sha256, sourcePath);
-    if (fs.existsSync(file)) cases.push({ id: c.id, file, truth: c.truth });
-    else missing.push(`${c.id} (${sourcePath})`);
+    // fine-tuned on another image than the one corrected, the model would learn wrong points
+    if (!fs.existsSync(file)) missing.push(`${c.id} (${sourcePath})`);
+    else if (fileSha256(file) !== sha256) missing.push(`${c.id} (${file} changed since import)`);
+    else cases.push({ id: c.id, file, truth: c.truth });
   }
   return { cases, missing };
 }
@@ -183,4 +186,8 @@ export function useClinicModel(store: CaseStore, parent: LoadedModel, id: string
   if (!m.beatsParent) throw new AppError('bad_request', `clinic model ${id} did not beat the shipped model on the clinic's held-out cases: not used`);
   store.setSetting('clinic.model', id);
   return m;
+}
+
+function fileSha256(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }

@@ -13,6 +13,8 @@ const METHODS = [
   'agreement.report',
   'images.importPaths',
   'images.importBytes',
+  'images.relink',
+  'images.relinkBytes',
   'images.setRuler',
   'images.setOrientation',
   'images.setStoredOrientation',

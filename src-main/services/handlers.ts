@@ -65,7 +65,9 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     const c = store.getCase(imageId);
     const model = await d.model();
     const file = d.library.pathFor(c.image.sha256, c.image.sourcePath);
-    const { tracing: t } = await traceFile(model, file, { orientation: c.image.orientationOverride ?? undefined });
+    if (!fs.existsSync(file)) await d.library.load(c.image.sha256, c.image.sourcePath); // says image_missing
+    const { img, tracing: t } = await traceFile(model, file, { orientation: c.image.orientationOverride ?? undefined });
+    d.library.verify(img, c.image.sha256, c.image.sourcePath);
     return store.saveModelLandmarks(imageId, modelLabel(model).name, modelLabel(model).version, modelPoints(t.landmarks), t.check);
   }
 
@@ -155,6 +157,21 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     },
+    async 'images.relink'(req) {
+      d.library.relink(req.path, store.getCase(req.imageId).image.sha256);
+      return view(req.imageId);
+    },
+    async 'images.relinkBytes'(req) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-relink-'));
+      try {
+        const tmp = path.join(dir, 'original');
+        fs.writeFileSync(tmp, Buffer.from(req.dataBase64, 'base64'), { mode: PRIVATE_FILE_MODE });
+        d.library.relink(tmp, store.getCase(req.imageId).image.sha256, 'the file chosen');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      return view(req.imageId);
+    },
     async 'images.setRuler'(req) {
       store.setRuler(req.imageId, { x1: req.p1.x, y1: req.p1.y, x2: req.p2.x, y2: req.p2.y, lengthMm: req.lengthMm });
       return view(req.imageId);
@@ -164,8 +181,6 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       return view(req.imageId);
     },
     async 'landmarks.detect'(req) {
-      const c = store.getCase(req.imageId);
-      const model = await d.model();
       // read as the import read it, so detecting again on the same file gives the same points
       return landmarkSetView(await traceAgain(req.imageId));
     },

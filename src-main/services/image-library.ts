@@ -1,7 +1,12 @@
 // The app keeps its own copy of every imported file, named by content hash, next to the case
 // database: a case stays viewable when the original is moved, renamed or was a browser upload.
+// Whenever a case's pixels are read, the bytes read are checked against the hash the case was
+// imported with: a file changed or replaced under the same name is a clear state of the case
+// (image_changed), a file gone is another (image_missing), and another image is never shown.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../src-shared/errors.js';
 import type { DecodedImage } from '../imaging/types.js';
 import { importImage } from '../imaging/import.js';
 import { copyPrivateFile, makePrivateDir } from '../util/private-files.js';
@@ -9,14 +14,41 @@ import { copyPrivateFile, makePrivateDir } from '../util/private-files.js';
 export interface ImageLibrary {
   folder: string;
   keep(sourcePath: string, sha256: string): string;
+  /** the library's copy where there is one, else the path it was imported from (unchecked) */
   pathFor(sha256: string, fallback: string): string;
+  /** the decoded image, checked against its hash */
   load(sha256: string, fallback: string): Promise<DecodedImage>;
+  /** throws image_changed unless `img` (decoded from pathFor) is the image of that hash */
+  verify(img: Pick<DecodedImage, 'sha256'>, sha256: string, fallback: string): void;
+  /** the case's original found again: kept in the library if its bytes have that hash, else refused */
+  relink(file: string, sha256: string, shown?: string): void;
 }
+
+const HOW_TO_MEND = 'Re-import the original file, or relink the case to it.';
 
 export function createImageLibrary(folder: string, cacheSize = 4): ImageLibrary {
   makePrivateDir(folder);
   const cache = new Map<string, Promise<DecodedImage>>();
   const target = (sha: string) => path.join(folder, sha);
+  const pathFor = (sha256: string, fallback: string) => {
+    const p = target(sha256);
+    return fs.existsSync(p) ? p : fallback;
+  };
+  const verify = (img: Pick<DecodedImage, 'sha256'>, sha256: string, fallback: string) => {
+    if (img.sha256 !== sha256) {
+      const file = pathFor(sha256, fallback);
+      throw new AppError('image_changed', `the image file of this case (${file}) is not the one imported: its content changed. ${HOW_TO_MEND}`, { path: file });
+    }
+  };
+  async function read(sha256: string, fallback: string): Promise<DecodedImage> {
+    const file = pathFor(sha256, fallback);
+    if (!fs.existsSync(file)) {
+      throw new AppError('image_missing', `the image file of this case is missing (not in the image library, nor at ${fallback}). ${HOW_TO_MEND}`, { path: fallback });
+    }
+    const img = await importImage(file);
+    verify(img, sha256, fallback);
+    return img;
+  }
   return {
     folder,
     keep(sourcePath, sha256) {
@@ -24,14 +56,28 @@ export function createImageLibrary(folder: string, cacheSize = 4): ImageLibrary 
       if (!fs.existsSync(dst)) copyPrivateFile(sourcePath, dst);
       return dst;
     },
-    pathFor(sha256, fallback) {
-      const p = target(sha256);
-      return fs.existsSync(p) ? p : fallback;
+    pathFor,
+    verify,
+    relink(file, sha256, shown = path.basename(file)) {
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (e) {
+        throw new AppError('not_found', `cannot read ${file}: ${(e as Error).message}`, { path: file });
+      }
+      if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
+        throw new AppError('bad_request', `${shown} is not this case's image (its content differs from the file imported): choose the original, or import this file as a new case`, { path: file });
+      }
+      const dst = target(sha256);
+      // a changed copy under the hash's name is replaced by the original
+      if (fs.existsSync(dst)) fs.rmSync(dst);
+      copyPrivateFile(file, dst);
+      cache.delete(sha256);
     },
     load(sha256, fallback) {
       let hit = cache.get(sha256);
       if (!hit) {
-        hit = importImage(this.pathFor(sha256, fallback));
+        hit = read(sha256, fallback);
         hit.catch(() => cache.delete(sha256));
         cache.set(sha256, hit);
         while (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);

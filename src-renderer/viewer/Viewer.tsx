@@ -10,6 +10,11 @@ import type { ImageRef } from './imageIds.js';
 import { ViewerController, type ViewerCallbacks, type ViewerMode } from './ViewerController.js';
 import { OverlayTracings, type OverlayTracing } from './OverlayTracings.js';
 import { Enums as CoreEnums } from '@cornerstonejs/core';
+import { asAppError } from '../api/envelope.js';
+import { fileToBase64 } from '../util/files.js';
+
+/** a case whose image file is gone or changed: the user can give the original again */
+const RELINKABLE = ['image_missing', 'image_changed'];
 
 interface Props extends ViewerCallbacks {
   transport: Transport;
@@ -42,7 +47,9 @@ const MODES: { kind: 'adjust' | 'pan' | 'zoom'; label: string; title: string }[]
 export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, canRedo, onUndo, onRedo, overlay, ...callbacks }: Props) {
   const element = useRef<HTMLDivElement>(null);
   const [ctrl, setCtrl] = useState<ViewerController | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  // bumped to show the image again after a relink
+  const [attempt, setAttempt] = useState(0);
   const latest = useRef<ViewerCallbacks>(callbacks);
   latest.current = callbacks;
 
@@ -63,7 +70,7 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
         window.__medsapiensViewer = { clientToImage: (x, y) => made?.clientToImage(x, y) ?? null, imageToClient: (p) => made?.imageToClient(p) ?? null };
         setCtrl(made);
       })
-      .catch((e: unknown) => setError(`The viewer cannot start: ${(e as Error).message}`));
+      .catch((e: unknown) => setError({ code: 'internal', message: `The viewer cannot start: ${(e as Error).message}` }));
     return () => {
       cancelled = true;
       made?.destroy();
@@ -88,8 +95,24 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
   useEffect(() => {
     if (!ctrl) return;
     setError(null);
-    ctrl.showImage(imageRef).catch((e: unknown) => setError(`Cannot show the image: ${(e as Error).message}`));
-  }, [ctrl, imageRef]);
+    ctrl.showImage(imageRef).catch((e: unknown) => {
+      const err = asAppError(e);
+      setError({ code: err.code, message: `Cannot show the image: ${err.message}` });
+    });
+  }, [ctrl, imageRef, attempt]);
+
+  async function relink(file: File | undefined) {
+    if (!file || !detail) return;
+    try {
+      await transport.api['images.relinkBytes']({ imageId: detail.imageId, dataBase64: await fileToBase64(file) });
+      setError(null);
+      setAttempt((n) => n + 1);
+    } catch (e) {
+      // the case is still in the state it was (missing or changed): the user may choose again
+      const err = asAppError(e);
+      setError((prev) => ({ code: prev?.code ?? err.code, message: err.message }));
+    }
+  }
 
   const points = detail?.landmarks?.points;
   const mmPerPixel = cal ? (cal.rowMm + cal.colMm) / 2 : undefined;
@@ -159,8 +182,14 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
         {detail && overlay && overlay.length > 0 && <OverlayTracings tracings={overlay} toBox={toBox} />}
         {!detail && <div className="viewport-empty">Open a case or import a cephalogram</div>}
         {error && (
-          <div className="viewport-error" role="alert">
-            {error}
+          <div className="viewport-error" role="alert" data-code={error.code}>
+            {error.message}
+            {detail && RELINKABLE.includes(error.code) && (
+              <label className="button relink">
+                Choose the original file…
+                <input type="file" hidden data-testid="relink-file" onChange={(e) => void relink(e.target.files?.[0])} />
+              </label>
+            )}
           </div>
         )}
       </div>

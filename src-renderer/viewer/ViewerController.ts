@@ -1,6 +1,6 @@
 // One stack viewport and its tools, set up on an element and torn down with it. The React
 // component only forwards props here; all Cornerstone3D calls of the viewer live in this class.
-import { Enums as CoreEnums, RenderingEngine, eventTarget, type Types } from '@cornerstonejs/core';
+import { Enums as CoreEnums, RenderingEngine, cache, eventTarget, imageLoader, type Types } from '@cornerstonejs/core';
 import { Enums as ToolEnums, LengthTool, PanTool, ToolGroupManager, WindowLevelTool, ZoomTool, type Types as ToolTypes } from '@cornerstonejs/tools';
 import type { LandmarkPoint } from '../../src-shared/api/contract.js';
 import { worldToImage, imageToWorld, type ImagePoint } from './coords.js';
@@ -106,15 +106,31 @@ export class ViewerController {
     const vp = this.viewport;
     if (!vp || !id) return (this.loading = Promise.resolve());
     this.loading = (async () => {
+      // loaded first, outside the cache: the stack only logs a failed load (and the cache rethrows
+      // it where no one listens), while the user must see why (a missing or changed file)
+      if (!cache.getImageLoadObject(id)) {
+        const image = await imageLoader.loadImage(id);
+        if (!cache.getImageLoadObject(id)) await cache.putImageLoadObject(id, { promise: Promise.resolve(image) });
+      }
       await vp.setStack([id], 0);
       vp.resetCamera();
       vp.render();
     })();
+    // a failed load may be tried again (the file relinked): the id is not kept as shown
+    this.loading.catch(() => {
+      if (this.csImageId === id) this.csImageId = null;
+    });
     return this.loading;
   }
 
+  /** the image load, finished either way (a failure is reported to showImage's caller; after it
+   *  no image is shown and drawing on it is skipped) */
+  private settled(): Promise<void> {
+    return this.loading.catch(() => undefined);
+  }
+
   async showLandmarks(points: readonly LandmarkPoint[], mmPerPixel?: number): Promise<void> {
-    await this.loading;
+    await this.settled();
     const vp = this.viewport;
     if (vp && this.csImageId) showLandmarks(vp, this.csImageId, points, mmPerPixel);
   }
@@ -122,7 +138,7 @@ export class ViewerController {
   /** Centres the view on an image point, `zoom` times the fitted size (review mode steps
    *  through flagged points this way). */
   async focus(p: ImagePoint, zoom: number): Promise<void> {
-    await this.loading;
+    await this.settled();
     const vp = this.viewport;
     if (!vp || !this.csImageId) return;
     vp.resetCamera();
@@ -140,7 +156,7 @@ export class ViewerController {
   }
 
   async showRuler(ruler: { p1: ImagePoint; p2: ImagePoint } | null): Promise<void> {
-    await this.loading;
+    await this.settled();
     const vp = this.viewport;
     if (vp && this.csImageId) showStoredRuler(vp, this.csImageId, ruler);
   }

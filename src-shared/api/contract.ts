@@ -213,6 +213,9 @@ export const API = {
     request: z.object({ fileName: z.string().min(1), dataBase64: z.string().min(1), detect: z.boolean().default(true) }),
     response: ImportResultSchema,
   },
+  /** a case whose image file is missing or changed, given its original file again (checked by hash) */
+  'images.relink': { request: ImageRef.extend({ path: z.string().min(1) }), response: CaseDetailSchema },
+  'images.relinkBytes': { request: ImageRef.extend({ dataBase64: z.string().min(1) }), response: CaseDetailSchema },
   'images.setRuler': { request: ImageRef.extend({ p1: PointSchema, p2: PointSchema, lengthMm: z.number().positive() }), response: CaseDetailSchema },
   'images.setOrientation': { request: ImageRef.extend({ orientation: z.enum(['facing-right', 'facing-left']) }), response: CaseDetailSchema },
   /** how the film is stored (null: let the orientation check decide); traced again that way */

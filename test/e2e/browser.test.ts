@@ -8,27 +8,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { CaseDetail, LandmarkPoint } from '../../src-shared/api/contract.js';
 import { API } from '../../src-shared/api/contract.js';
 import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
 import { ensureRendererBuilt } from './helpers/build.js';
 import { loopbackClient, type LoopbackClient } from '../helpers/loopback-client.js';
+import { ARTIFACTS, launchChromium, NO_CHROMIUM, waitFor } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { writeInChunks } from '../reliability/helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHARED = path.resolve(import.meta.dirname, '../../../shared/data');
 const ISBI_IMAGE = path.join(SHARED, 'isbi2015/images/151.jpg');
 const DICOM = path.join(SHARED, 'dicom/cr-hip-jpeg-lossless.dcm');
 const BROKEN_DICOM = path.join(SHARED, 'dicom/bad-mr-without-rows.dcm');
 const SMALL_DICOM = path.join(SHARED, 'dicom/ot-uncompressed-8bit.dcm');
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/e2e');
 /** drawn overlay vs stored point, in image pixels (one screen pixel is ~3 image pixels here) */
 const POSITION_TOLERANCE_PX = 3;
 const SLOW = 180_000;
 
-const haveChromium = fs.existsSync(CHROMIUM);
 
 // what the renderer exposes for tests (see src-renderer/perf.ts and viewer/Viewer.tsx)
 declare global {
@@ -41,22 +39,8 @@ declare global {
   }
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
-describe('renderer in Chromium against the real services', { skip: haveChromium ? false : `${CHROMIUM} is missing (apt-get install -y chromium): browser tests not run` }, () => {
+describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }, () => {
   let srv: TestServer;
   let browser: Browser;
   let page: Page;
@@ -123,10 +107,7 @@ describe('renderer in Chromium against the real services', { skip: haveChromium 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     ensureRendererBuilt();
     srv = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(srv.pageUrl);

@@ -7,34 +7,19 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ISBI } from '../helpers/cli.js';
 import { patientDicom } from '../helpers/patient-dicom.js';
 import { ensureRendererBuilt } from './helpers/build.js';
 import { loopbackClient, type LoopbackClient } from '../helpers/loopback-client.js';
+import { ARTIFACTS, launchChromium, NO_CHROMIUM, waitFor } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/e2e');
 const SLOW = 180_000;
 const MANDIBLE = ['supramentale', 'pogonion', 'gnathion', 'menton', 'gonion', 'lower_incisal_incision'];
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
-describe('superimposition in Chromium against the real services', { skip: fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)` }, () => {
+describe('superimposition in Chromium against the real services', { skip: NO_CHROMIUM }, () => {
   let srv: TestServer;
   let browser: Browser;
   let page: Page;
@@ -46,7 +31,7 @@ describe('superimposition in Chromium against the real services', { skip: fs.exi
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     ensureRendererBuilt();
     srv = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });

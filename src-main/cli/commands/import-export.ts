@@ -23,6 +23,22 @@ export function registerImportExport(program: Command): void {
     });
 
   program
+    .command('relink')
+    .description('give a case whose image file is missing or changed its original file again (checked by its content hash)')
+    .argument('<imageId>')
+    .argument('<file>')
+    .option('--db <file>', 'case database file')
+    .action(async (id: string, file: string, opts: { db?: string }) => {
+      const app = createApp({ dbPath: opts.db, log: info });
+      try {
+        await app.handlers['images.relink']({ imageId: Number(id), path: file });
+        info(`image ${id}: relinked to ${file} (kept in the image library)`);
+      } finally {
+        await app.close();
+      }
+    });
+
+  program
     .command('export')
     .description('export the landmarks of cases from the case database (CSV or JSON)')
     .argument('[imageIds...]', 'image ids (default: every case)')
