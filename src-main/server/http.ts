@@ -23,7 +23,6 @@ export interface ServerOptions {
   staticDir?: string;
   port?: number;
   token?: string;
-  maxBodyBytes?: number;
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
@@ -32,15 +31,26 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** Requests carrying a file (base64) may be large; every other request is a few kilobytes of
+ *  JSON, and anything bigger is refused before it is read. */
+export const BODY_LIMITS: Partial<Record<string, number>> = {
+  'images.importBytes': 300 * 1024 * 1024,
+  'images.relinkBytes': 300 * 1024 * 1024,
+};
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new AppError('too_large', `request body over ${limit} bytes`));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
+        chunks.length = 0;
+        req.pause();
         reject(new AppError('too_large', `request body over ${limit} bytes`));
-        req.destroy();
       } else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -50,7 +60,6 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
 
 export async function startLoopbackServer(opts: ServerOptions): Promise<LoopbackServer> {
   const token = opts.token ?? newToken();
-  const limit = opts.maxBodyBytes ?? 300 * 1024 * 1024;
   let port = 0;
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -87,7 +96,7 @@ export async function startLoopbackServer(opts: ServerOptions): Promise<Loopback
       }
       const name = url.pathname.slice('/api/'.length);
       if (req.method !== 'POST' || !isApiName(name)) return send(res, 404, { ok: false, error: { code: 'not_found', message: `no API method ${name}` } });
-      const text = await readBody(req, limit);
+      const text = await readBody(req, BODY_LIMITS[name] ?? DEFAULT_BODY_LIMIT);
       let body: unknown;
       try {
         body = text ? JSON.parse(text) : {};
@@ -98,7 +107,10 @@ export async function startLoopbackServer(opts: ServerOptions): Promise<Loopback
       send(res, env.ok ? 200 : HTTP_STATUS[env.error.code], env);
     } catch (e) {
       const err = toAppError(e);
+      // a body refused unread: answer, then close the connection rather than read the rest
+      if (err.code === 'too_large') res.setHeader('connection', 'close');
       send(res, HTTP_STATUS[err.code], { ok: false, error: err.toJSON() });
+      if (err.code === 'too_large') res.on('finish', () => req.destroy());
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -54,6 +54,39 @@ test('refuses a missing or wrong token, a foreign Host and a foreign Origin', as
   assert.equal(ok.status, 200);
 });
 
+test('bodies are limited per endpoint: 413 for a large body where only JSON is expected (declared or streamed), files may be large', async () => {
+  const headers = { 'x-medsapiens-token': server.token, 'content-type': 'application/json' };
+  const big = JSON.stringify({ search: 'x'.repeat(2 * 1024 * 1024) });
+  const declared = await raw('/api/cases.list', { headers, body: big });
+  assert.equal(declared.status, 413);
+  assert.equal(JSON.parse(declared.body).error.code, 'too_large');
+  // streamed without a length: refused once it passes the limit
+  const streamed = await new Promise<number>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/cases.list', method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    const chunk = 'x'.repeat(64 * 1024);
+    let sent = 0;
+    const pump = () => {
+      while (sent < 4 * 1024 * 1024 && req.write(chunk)) sent += chunk.length;
+      if (sent < 4 * 1024 * 1024) req.once('drain', () => ((sent += chunk.length), pump()));
+      else req.end();
+    };
+    req.write('{"search":"');
+    pump();
+  }).catch((e: Error) => (/ECONNRESET|EPIPE/.test(e.message) ? 413 : Promise.reject(e)));
+  assert.equal(streamed, 413);
+  // the same size as a file upload is read (and refused for what it is, not for its size)
+  const upload = await call('images.importBytes', { fileName: 'noise.png', dataBase64: Buffer.alloc(2 * 1024 * 1024, 7).toString('base64') });
+  assert.notEqual(upload.status, 413);
+  assert.equal(upload.env.ok, true);
+  assert.equal(upload.env.value.ok, false);
+  // and the server still answers
+  assert.equal((await call('system.status', {})).status, 200);
+});
+
 test('invalid requests are typed bad_request errors', async () => {
   const r = await call('landmarks.move', { setId: 'x' });
   assert.equal(r.status, 400);
