@@ -1,5 +1,5 @@
 // Electron hardening, kept apart from the window code so it can be reviewed (and tested) alone.
-import type { BrowserWindow, Session, WebPreferences } from 'electron';
+import type { BrowserWindow, Session, WebFrameMain, WebPreferences } from 'electron';
 
 export const WEB_PREFERENCES: WebPreferences = {
   contextIsolation: true,
@@ -40,12 +40,34 @@ export function mayLoad(url: string): boolean {
 export function lockDownSession(session: Session): void {
   session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !mayLoad(details.url) }));
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // the synchronous check (what a page may query without asking) says no as well
+  session.setPermissionCheckHandler(() => false);
 }
 
-export function lockDownWindow(win: BrowserWindow): void {
-  win.webContents.on('will-navigate', (e, url) => {
-    if (!isLocalUrl(url)) e.preventDefault();
-  });
+/** The app's own page, whatever its fragment or query (the renderer keeps state in them). */
+export function isAppPage(url: string | undefined, appPage: string): boolean {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    const a = new URL(appPage);
+    return u.protocol === a.protocol && u.host === a.host && u.pathname === a.pathname;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an IPC message comes from the app's page in the window's top frame: not from a frame
+ *  inside it, nor from a page the window was somehow led to. */
+export function fromAppFrame(sender: Pick<WebFrameMain, 'url'> | null | undefined, mainFrame: unknown, appPage: string): boolean {
+  return !!sender && sender === mainFrame && isAppPage(sender.url, appPage);
+}
+
+export function lockDownWindow(win: BrowserWindow, appPage: string): void {
+  const stay = (e: { preventDefault(): void }, url: string) => {
+    if (!isAppPage(url, appPage)) e.preventDefault();
+  };
+  win.webContents.on('will-navigate', stay);
+  win.webContents.on('will-redirect', stay);
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-attach-webview', (e) => e.preventDefault());
 }
