@@ -8,12 +8,14 @@ import type { ImageLibrary } from '../services/image-library.js';
 import { type CreatedReport, createReport } from './create-report.js';
 import type { ReportFormat } from './file-name.js';
 import { checkAnalysisIds, requireLandmarks } from './report-data.js';
+import type { DatePrecision } from './anonymise.js';
 
 export interface CaseReportRequest {
   imageId: number;
   analyses: string[];
   format: ReportFormat;
   anonymise?: boolean;
+  anonymiseDates?: DatePrecision;
   normSet?: string;
   generatedAt?: Date;
 }
@@ -35,6 +37,7 @@ export async function reportForCase(deps: CaseReportDeps, req: CaseReportRequest
     analyses: req.analyses,
     format: req.format,
     anonymise: req.anonymise ?? false,
+    anonymiseDates: req.anonymiseDates,
     // a set traced entirely by hand has no model output: no model is named for it
     model: modelPoints.length > 0 ? { name: set.modelName, version: set.modelVersion } : null,
     normSet: req.normSet,

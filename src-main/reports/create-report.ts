@@ -1,7 +1,7 @@
 // One report from one case: build the model, anonymise it if asked, render the format.
 import { AppError } from '../../src-shared/errors.js';
 import type { CaseDetail } from '../db/store.js';
-import { anonymiseReport } from './anonymise.js';
+import { anonymiseReport, type DatePrecision } from './anonymise.js';
 import { reportToCsv } from './csv-export.js';
 import { MIME_TYPES, type ReportFormat, reportFileName } from './file-name.js';
 import { reportToJson } from './json-export.js';
@@ -20,6 +20,8 @@ export interface CreateReportInput {
   analyses: string[];
   format: ReportFormat;
   anonymise: boolean;
+  /** anonymised: dates kept to the year (default) or dropped */
+  anonymiseDates?: DatePrecision;
   /** the model that placed the landmarks, printed in the report; null if none is recorded */
   model: { name: string; version: string } | null;
   /** norm set for every analysis; default: each analysis's own default */
@@ -38,7 +40,7 @@ export async function createReport(input: CreateReportInput): Promise<CreatedRep
     throw new AppError('bad_request', `unknown report format '${String(input.format)}'`, { known: [...REPORT_FORMATS] });
   }
   const full = buildReportData({ case: input.case, analyses: input.analyses, model: input.model, normSet: input.normSet, generatedAt: input.generatedAt });
-  const data = input.anonymise ? anonymiseReport(full) : full;
+  const data = input.anonymise ? anonymiseReport(full, input.anonymiseDates ?? 'year') : full;
 
   let bytes: Buffer;
   switch (input.format) {

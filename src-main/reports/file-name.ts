@@ -21,7 +21,8 @@ function slug(s: string): string {
 export function reportFileName(data: ReportData, format: ReportFormat): string {
   const { patient, study, image } = data.case;
   const who = data.anonymised ? 'anon' : slug(patient.id ?? patient.name ?? '') || 'case';
-  const when = study.date ?? data.generatedAt.slice(0, 10);
+  // anonymised: the year only, like every date in the report
+  const when = data.anonymised ? (study.date ?? data.generatedAt).slice(0, 4) : (study.date ?? data.generatedAt.slice(0, 10));
   // the image id keeps two images of one patient and day apart (batch reports into one folder)
   return `ceph-report_${who}_${when}_img${image.imageId}.${format}`;
 }

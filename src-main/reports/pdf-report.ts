@@ -32,7 +32,8 @@ export function pdfInfo(data: ReportData): PDFKit.DocumentInfo {
     Keywords: pdfSafe(['cephalometry', ...data.analyses.map((a) => a.id)].join(', ')),
     Creator: 'MedSapiens',
     Producer: 'MedSapiens (pdfkit)',
-    CreationDate: new Date(data.generatedAt),
+    // the format needs a creation date; an anonymised report keeps the year only: January 1st
+    CreationDate: new Date(/^\d{4}$/.test(data.generatedAt) ? `${data.generatedAt}-01-01T00:00:00Z` : data.generatedAt),
   };
 }
 
@@ -52,7 +53,7 @@ export async function renderPdf(data: ReportData, image: EncodedImage): Promise<
 
 function header(w: Writer, data: ReportData): void {
   const { patient, study, image } = data.case;
-  w.text(`Generated ${formatDateTime(new Date(data.generatedAt))}`, MARGIN.left, CONTENT_WIDTH, { size: 8, colour: COLOUR.muted, align: 'right' });
+  w.text(`Generated ${/^\d{4}$/.test(data.generatedAt) ? data.generatedAt : formatDateTime(new Date(data.generatedAt))}`, MARGIN.left, CONTENT_WIDTH, { size: 8, colour: COLOUR.muted, align: 'right' });
   w.text('Cephalometric report', MARGIN.left, CONTENT_WIDTH, { font: 'Helvetica-Bold', size: 16 });
   w.y += 24;
   w.rule();
@@ -61,7 +62,7 @@ function header(w: Writer, data: ReportData): void {
   const age = ageInYears(patient.birthDate, study.date);
   const left: [string, string][] = data.anonymised
     ? [
-        ['Patient', 'anonymised (name, patient ID and birth date removed)'],
+        ['Patient', 'anonymised (name, patient ID and birth date removed; dates kept to the year). Text burnt into the radiograph itself is not removed: check the image.'],
         ['Sex', patient.sex ?? '-'],
       ]
     : [
@@ -70,7 +71,7 @@ function header(w: Writer, data: ReportData): void {
         ['Birth date', patient.birthDate ? `${patient.birthDate}${age !== null ? ` (age ${age} at the study)` : ''}` : '-'],
         ['Sex', patient.sex ?? '-'],
       ];
-  left.push(['Study date', study.date ?? '-'], ['Study', study.description ?? '-']);
+  left.push([data.anonymised ? 'Study year' : 'Study date', study.date ?? '-'], ['Study', study.description ?? '-']);
   const right: [string, string][] = [
     ['Model', data.model ? `${data.model.name} ${data.model.version}` : 'none recorded'],
     ['Calibration', data.calibration.label],

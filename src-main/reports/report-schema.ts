@@ -12,6 +12,8 @@ export const REPORT_SCHEMA_VERSION = 1;
 export const LOW_CONFIDENCE = 0.3;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** an anonymised report keeps no date more precise than its year */
+const year = z.string().regex(/^\d{4}$/);
 const finite = z.number().finite();
 
 export const PatientSchema = z.strictObject({
@@ -23,7 +25,8 @@ export const PatientSchema = z.strictObject({
 });
 
 export const StudySchema = z.strictObject({
-  date: isoDate.nullable(),
+  /** the year alone when anonymised */
+  date: z.union([isoDate, year]).nullable(),
   description: z.string().nullable(),
   /** DICOM StudyInstanceUID; an identifier, so null when anonymised */
   uid: z.string().nullable(),
@@ -115,7 +118,8 @@ export const FlagEntrySchema = z.strictObject({
 export const ReportSchema = z.strictObject({
   format: z.literal(REPORT_FORMAT_ID),
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
-  generatedAt: z.iso.datetime({ offset: true }),
+  /** the year alone when anonymised */
+  generatedAt: z.union([z.iso.datetime({ offset: true }), year]),
   anonymised: z.boolean(),
   case: z.strictObject({ patient: PatientSchema, study: StudySchema, image: ImageInfoSchema }),
   model: z.strictObject({ name: z.string(), version: z.string() }).nullable(),

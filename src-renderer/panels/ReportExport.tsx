@@ -46,13 +46,14 @@ export function ReportExport({ api, imageId, analysisId }: Props) {
           <option value="csv">CSV</option>
           <option value="json">JSON</option>
         </select>
-        <label className="small">
+        <label className="small" title="Leaves out the patient's name, ID, birth date and study UID, and keeps dates to the year. Text burnt into the radiograph itself is not removed.">
           <input type="checkbox" checked={anonymise} onChange={(e) => setAnonymise(e.target.checked)} /> anonymise
         </label>
         <button type="button" onClick={() => void run()} disabled={busy} data-testid="export-report">
           {busy ? 'Exporting…' : 'Export'}
         </button>
       </div>
+      {anonymise && format === 'pdf' && <p className="muted small" data-testid="burnt-in-warning">Text burnt into the radiograph (a name on the film) is not removed.</p>}
       {done && <p className="muted small">Saved {done}</p>}
       {error && (
         <p className="error" role="alert" data-code={error.code}>

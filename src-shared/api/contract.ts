@@ -242,7 +242,7 @@ export const API = {
   /** back to the state right after edit editId (null: as the model left it); itself undoable */
   'landmarks.restore': { request: SetRef.extend({ editId: z.number().int().nullable() }), response: LandmarkSetSchema },
   'reports.create': {
-    request: ImageRef.extend({ analyses: z.array(z.string()).min(1), format: z.enum(['pdf', 'csv', 'json']), anonymise: z.boolean().default(false) }),
+    request: ImageRef.extend({ analyses: z.array(z.string()).min(1), format: z.enum(['pdf', 'csv', 'json']), anonymise: z.boolean().default(false), anonymiseDates: z.enum(['year', 'none']).default('year') }),
     response: z.object({ fileName: z.string(), mimeType: z.string(), dataBase64: z.string() }),
   },
   'clinic.status': { request: Empty, response: ClinicStatusSchema },

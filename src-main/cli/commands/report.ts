@@ -12,6 +12,7 @@ import { REPORT_FORMATS } from '../../reports/create-report.js';
 import { reportForCase } from '../../reports/case-report.js';
 import type { ReportFormat } from '../../reports/file-name.js';
 import { checkAnalysisIds } from '../../reports/report-data.js';
+import type { DatePrecision } from '../../reports/anonymise.js';
 import { createApp, type App } from '../../services/app.js';
 import { info } from '../output.js';
 import { makePrivateDir, writePrivateFile } from '../../util/private-files.js';
@@ -21,6 +22,7 @@ interface ReportOptions {
   out?: string;
   format?: string;
   anonymise?: boolean;
+  anonymiseDates: string;
   normSet?: string;
   db?: string;
   all?: boolean;
@@ -34,7 +36,8 @@ export function registerReport(program: Command): void {
     .option('-a, --analysis <ids>', `comma-separated analyses: ${Object.keys(ANALYSES).join(', ')}`, 'steiner')
     .option('-o, --out <path>', 'file to write, or a folder (the report gets its own name there); with --all, a folder')
     .option('-f, --format <format>', 'pdf, csv or json (default: from the --out extension, else pdf)')
-    .option('--anonymise', 'leave out patient name, patient ID and birth date (also from the file name and PDF metadata)')
+    .option('--anonymise', 'leave out patient name, patient ID, birth date and study UID, and dates beyond the year (also from the file name, the description and PDF metadata); text burnt into the image is not removed')
+    .option('--anonymise-dates <precision>', 'with --anonymise: year (dates kept to the year) or none', 'year')
     .option('--norm-set <id>', 'norm set for every analysis (default: each analysis its own)')
     .option('--db <path>', 'case database (default: MEDSAPIENS_DB, else the one in the user data folder)')
     .option('--all', 'one report for every case with landmarks, written into the --out folder')
@@ -52,7 +55,8 @@ export function registerReport(program: Command): void {
 
       const app = createApp({ dbPath: opts.db, log: info });
       try {
-        const req = { analyses, format, anonymise: opts.anonymise ?? false, normSet: opts.normSet };
+        if (!['year', 'none'].includes(opts.anonymiseDates)) throw new AppError('bad_request', `--anonymise-dates is year or none, not ${opts.anonymiseDates}`);
+        const req = { analyses, format, anonymise: opts.anonymise ?? false, anonymiseDates: opts.anonymiseDates as DatePrecision, normSet: opts.normSet };
         if (opts.all) {
           await reportAll(app, req, opts.out!);
           return;
@@ -107,7 +111,7 @@ function writeReport(bytes: Buffer, fileName: string, out: string | undefined, f
   info(`wrote ${file}`);
 }
 
-async function reportAll(app: App, req: { analyses: string[]; format: ReportFormat; anonymise: boolean; normSet?: string }, folder: string): Promise<void> {
+async function reportAll(app: App, req: { analyses: string[]; format: ReportFormat; anonymise: boolean; anonymiseDates: DatePrecision; normSet?: string }, folder: string): Promise<void> {
   if (fs.existsSync(folder) && !fs.statSync(folder).isDirectory()) throw new AppError('bad_request', `--out ${folder} is a file; --all needs a folder`);
   makePrivateDir(folder);
   const cases = allCases(app).filter((c) => c.currentSetId !== null);
