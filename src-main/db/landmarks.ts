@@ -29,6 +29,15 @@ import {
 } from './rows.js';
 import { writeTx } from './tx.js';
 
+/** Who makes an edit and on which version of the tracing it was made (both optional: a caller
+ *  that gives none edits whatever the tracing is now, as the command line does). */
+export interface EditBy {
+  /** a window, browser tab or command; its edits are its own to undo */
+  clientId?: string;
+  /** the version (LandmarkSet.headEditId, 0 for none) the client saw; another is a conflict */
+  baseVersion?: number;
+}
+
 export interface LandmarkState {
   set: LandmarkSet;
   /** the points on the image now, in the order of src-shared/landmarks.ts */
@@ -100,8 +109,8 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
     deletePoint: db.prepare('DELETE FROM landmark_points WHERE set_id = ? AND landmark_id = ?'),
     nextAction: db.prepare('SELECT ifnull(max(action_id), 0) + 1 AS n FROM landmark_edits WHERE set_id = ?'),
     insertEdit: db.prepare(`
-      INSERT INTO landmark_edits (set_id, parent_id, action_id, at, landmark_id, kind, from_x, from_y, from_source, to_x, to_y, to_source)
-      VALUES (@setId, @parentId, @actionId, @at, @landmarkId, @kind, @fromX, @fromY, @fromSource, @toX, @toY, @toSource)`),
+      INSERT INTO landmark_edits (set_id, parent_id, action_id, at, landmark_id, kind, from_x, from_y, from_source, to_x, to_y, to_source, client_id)
+      VALUES (@setId, @parentId, @actionId, @at, @landmarkId, @kind, @fromX, @fromY, @fromSource, @toX, @toY, @toSource, @clientId)`),
     setHead: db.prepare('UPDATE landmark_sets SET head_edit_id = ? WHERE id = ?'),
     edit: db.prepare('SELECT * FROM landmark_edits WHERE id = ? AND set_id = ?'),
     actionRows: db.prepare('SELECT * FROM landmark_edits WHERE set_id = ? AND action_id = ? ORDER BY id'),
@@ -167,7 +176,7 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
 
   /** Appends one user action (one or more point changes) below the head. No-op changes are skipped;
    * an action that changes nothing writes nothing, so it does not become an empty undo step. */
-  function record(set: LandmarkSet, changes: Change[]): void {
+  function record(set: LandmarkSet, changes: Change[], clientId: string | null = null): void {
     const at = now().toISOString();
     let parentId = set.headEditId;
     let actionId: number | null = null;
@@ -188,6 +197,7 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
         toX: c.to?.x ?? null,
         toY: c.to?.y ?? null,
         toSource: c.to?.source ?? null,
+        clientId,
       });
       writePoint(set.id, c.landmarkId, c.to, at);
       parentId = Number(info.lastInsertRowid);
@@ -205,18 +215,41 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
     }
   }
 
+  /** A short account of an edit for a message: "sella moved at 14:02 in another window". */
+  function describe(e: Edit, by?: EditBy): string {
+    const what = { move: 'moved', place: 'placed', reset: 'reset to the model', delete: 'removed', restore: 'restored' }[e.kind] ?? e.kind;
+    const where = e.clientId === null ? '' : by?.clientId && e.clientId === by.clientId ? ' in this window' : ' in another window';
+    return `${e.landmarkId.replace(/_/g, ' ')} ${what} at ${e.at.slice(11, 16)} UTC${where}`;
+  }
+
+  /** Refuses an edit made on a state that is no longer the current one (another client changed
+   *  the tracing in between): the version is the head of the edit tree, which names one state. */
+  function checkVersion(set: LandmarkSet, by?: EditBy): void {
+    if (by?.baseVersion === undefined) return;
+    const version = set.headEditId ?? 0;
+    if (by.baseVersion === version) return;
+    const head = set.headEditId === null ? null : parseRow(EditRow, q.edit.get(set.headEditId, set.id), 'landmark_edits');
+    throw new AppError('conflict', `this tracing changed since it was loaded${head ? ` (${describe(head, by)})` : ' (changes were undone)'}: nothing was applied; the current tracing is shown`, {
+      setId: set.id,
+      version,
+      baseVersion: by.baseVersion,
+    });
+  }
+
   function editPoint(
     setId: number,
     landmarkId: string,
     kind: EditKind,
     target: (cur: PointState | null) => PointState | null,
     at?: { x: number; y: number },
+    by?: EditBy,
   ): LandmarkState {
     return writeTx(db, () => {
       const set = loadSet(setId);
+      checkVersion(set, by);
       if (at) checkInImage(setId, at.x, at.y);
       const to = target(pointState(setId, landmarkId));
-      record(set, [{ landmarkId, kind, to }]);
+      record(set, [{ landmarkId, kind, to }], by?.clientId ?? null);
       return state(setId);
     });
   }
@@ -297,7 +330,7 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
       return parseRows(LandmarkSetRow, q.setsOfImage.all(imageId), 'landmark_sets');
     },
 
-    movePoint(setId: number, landmarkId: string, x: number, y: number): LandmarkState {
+    movePoint(setId: number, landmarkId: string, x: number, y: number, by?: EditBy): LandmarkState {
       return editPoint(
         setId,
         landmarkId,
@@ -307,10 +340,11 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
           return { x, y, source: 'hand' };
         },
         { x, y },
+        by,
       );
     },
 
-    placePoint(setId: number, landmarkId: string, x: number, y: number): LandmarkState {
+    placePoint(setId: number, landmarkId: string, x: number, y: number, by?: EditBy): LandmarkState {
       return editPoint(
         setId,
         landmarkId,
@@ -320,31 +354,37 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
           return { x, y, source: 'hand' };
         },
         { x, y },
+        by,
       );
     },
 
     /** Back to where the model put it (also brings back a deleted point). */
-    resetPoint(setId: number, landmarkId: string): LandmarkState {
+    resetPoint(setId: number, landmarkId: string, by?: EditBy): LandmarkState {
       return editPoint(setId, landmarkId, 'reset', () => {
         const m = modelPoint(setId, landmarkId);
         if (!m) throw new AppError('not_found', `the model did not place ${landmarkId} on set ${setId}`, { setId, landmarkId });
         return { x: m.x, y: m.y, source: 'model' };
-      });
+      }, undefined, by);
     },
 
-    deletePoint(setId: number, landmarkId: string): LandmarkState {
+    deletePoint(setId: number, landmarkId: string, by?: EditBy): LandmarkState {
       return editPoint(setId, landmarkId, 'delete', (cur) => {
         if (!cur) throw new AppError('not_found', `${landmarkId} is not placed on set ${setId}`, { setId, landmarkId });
         return null;
-      });
+      }, undefined, by);
     },
 
     /** Undoes the last applied action; with nothing to undo, returns the state unchanged. */
-    undo(setId: number): LandmarkState {
+    undo(setId: number, by?: EditBy): LandmarkState {
       return writeTx(db, () => {
         const set = loadSet(setId);
+        checkVersion(set, by);
         if (set.headEditId === null) return state(setId);
         const head = parseRow(EditRow, q.edit.get(set.headEditId, setId), 'landmark_edits');
+        // undo is each client's own: another window's last change is never taken back from here
+        if (by?.clientId && head.clientId !== null && head.clientId !== by.clientId) {
+          throw new AppError('conflict', `the last change to this tracing (${describe(head, by)}) was not made here: undo it where it was made`, { setId, version: set.headEditId });
+        }
         const rows = parseRows(EditRow, q.actionRows.all(setId, head.actionId), 'landmark_edits');
         applyAction(setId, rows, 'undo');
         q.setHead.run(rows[0].parentId, setId);
@@ -353,12 +393,16 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
     },
 
     /** Re-applies the action the last undo took back; with nothing to redo, returns the state unchanged. */
-    redo(setId: number): LandmarkState {
+    redo(setId: number, by?: EditBy): LandmarkState {
       return writeTx(db, () => {
         const set = loadSet(setId);
+        checkVersion(set, by);
         const child = q.redoChild.get(setId, set.headEditId);
         if (!child) return state(setId);
         const first = parseRow(EditRow, child, 'landmark_edits');
+        if (by?.clientId && first.clientId !== null && first.clientId !== by.clientId) {
+          throw new AppError('conflict', `the change to redo (${describe(first, by)}) was not made here: redo it where it was made`, { setId, version: set.headEditId ?? 0 });
+        }
         const rows = parseRows(EditRow, q.actionRows.all(setId, first.actionId), 'landmark_edits');
         applyAction(setId, rows, 'redo');
         q.setHead.run(rows[rows.length - 1].id, setId);
@@ -375,9 +419,10 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
 
     /** Makes the points what they were right after `editId` (null: the model output), as one
      * undoable action of 'restore' edits. Works for any edit of the set, undone ones included. */
-    restoreTo(setId: number, editId: number | null): LandmarkState {
+    restoreTo(setId: number, editId: number | null, by?: EditBy): LandmarkState {
       return writeTx(db, () => {
         const set = loadSet(setId);
+        checkVersion(set, by);
         if (editId !== null && !q.edit.get(editId, setId)) throw new AppError('not_found', `no edit ${editId} in landmark set ${setId}`, { setId, editId });
         const target = stateAfter(setId, editId);
         const current = new Map(currentPoints(setId).map((p) => [p.landmarkId, { x: p.x, y: p.y, source: p.source } as PointState]));
@@ -385,6 +430,7 @@ export function createLandmarkRepository(db: Db, now: () => Date) {
         record(
           set,
           ids.map(({ landmarkId }) => ({ landmarkId, kind: 'restore' as const, to: target.get(landmarkId) ?? null })),
+          by?.clientId ?? null,
         );
         return state(setId);
       });

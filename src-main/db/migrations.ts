@@ -202,6 +202,13 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE images SET orientation_override = '{"rotation":0,"mirrored":true,"inverted":false}' WHERE orientation = 'facing-left';
     `),
   },
+  {
+    version: 5,
+    name: 'edits by client',
+    // which client (a window, a browser tab, a command) made each edit: undo takes back only the
+    // client's own; NULL for edits made before this version or by a caller that gives none
+    up: sql(`ALTER TABLE landmark_edits ADD COLUMN client_id TEXT CHECK (client_id IS NULL OR length(client_id) BETWEEN 1 AND 64);`),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -199,9 +199,11 @@ export const EditRow = z
     to_x: real.nullable(),
     to_y: real.nullable(),
     to_source: z.enum(POINT_SOURCES).nullable(),
+    client_id: text.nullable().optional(),
   })
   .transform((r) => ({
     id: r.id,
+    clientId: r.client_id ?? null,
     setId: r.set_id,
     parentId: r.parent_id,
     actionId: r.action_id,

@@ -21,7 +21,7 @@ import {
   RulerInput,
 } from './inputs.js';
 import { createJobRepository, type JobSummary } from './jobs.js';
-import { createLandmarkRepository, type History, type LandmarkState } from './landmarks.js';
+import { createLandmarkRepository, type EditBy, type History, type LandmarkState } from './landmarks.js';
 import { type MigrateResult, migrate } from './migrations.js';
 import { createSettingsRepository, type SettingKey, type SettingValue } from './settings.js';
 import { type Db, openDatabase } from './open.js';
@@ -78,14 +78,14 @@ export interface CaseStore {
   /** the image's current set, or a new empty one for tracing by hand */
   createEmptySet(imageId: number, model: string, version: string): LandmarkState;
   getLandmarks(setId: number): LandmarkState;
-  movePoint(setId: number, landmarkId: string, x: number, y: number): LandmarkState;
-  placePoint(setId: number, landmarkId: string, x: number, y: number): LandmarkState;
-  resetPoint(setId: number, landmarkId: string): LandmarkState;
-  deletePoint(setId: number, landmarkId: string): LandmarkState;
-  undo(setId: number): LandmarkState;
-  redo(setId: number): LandmarkState;
+  movePoint(setId: number, landmarkId: string, x: number, y: number, by?: EditBy): LandmarkState;
+  placePoint(setId: number, landmarkId: string, x: number, y: number, by?: EditBy): LandmarkState;
+  resetPoint(setId: number, landmarkId: string, by?: EditBy): LandmarkState;
+  deletePoint(setId: number, landmarkId: string, by?: EditBy): LandmarkState;
+  undo(setId: number, by?: EditBy): LandmarkState;
+  redo(setId: number, by?: EditBy): LandmarkState;
   history(setId: number): History;
-  restoreTo(setId: number, editId: number | null): LandmarkState;
+  restoreTo(setId: number, editId: number | null, by?: EditBy): LandmarkState;
 
   createJob(input: z.input<typeof CreateJobInput>): Job;
   addFiles(jobId: string, files: string[]): number;
@@ -103,6 +103,8 @@ export interface CaseStore {
 const PendingOpts = z.object({ includeFailed: z.boolean().optional(), limit: z.number().int().positive().optional() }).default({});
 const ListJobsOpts = z.object({ root: z.string().min(1).optional() }).default({});
 const EditRef = z.number().int().positive().nullable();
+const EditByInput = z.object({ clientId: z.string().min(1).max(64).optional(), baseVersion: z.number().int().nonnegative().optional() }).optional();
+const editBy = (by: EditBy | undefined) => parseInput(EditByInput, by, 'editor');
 
 /** Every method reports failures as AppError (SQLite errors mapped by toDbError). */
 function guarded<T extends object>(api: T): T {
@@ -223,32 +225,32 @@ export function createCaseStore(opts: CaseStoreOptions = {}): CaseStore {
       return db.transaction(() => marks.state(s)).deferred();
     },
 
-    movePoint(set, landmark, x, y) {
+    movePoint(set, landmark, x, y, by) {
       const p = parseInput(PointEditInput, { setId: set, landmarkId: landmark, x, y }, 'point move');
-      return marks.movePoint(p.setId, p.landmarkId, p.x, p.y);
+      return marks.movePoint(p.setId, p.landmarkId, p.x, p.y, editBy(by));
     },
 
-    placePoint(set, landmark, x, y) {
+    placePoint(set, landmark, x, y, by) {
       const p = parseInput(PointEditInput, { setId: set, landmarkId: landmark, x, y }, 'point placement');
-      return marks.placePoint(p.setId, p.landmarkId, p.x, p.y);
+      return marks.placePoint(p.setId, p.landmarkId, p.x, p.y, editBy(by));
     },
 
-    resetPoint(set, landmark) {
+    resetPoint(set, landmark, by) {
       const p = parseInput(PointRefInput, { setId: set, landmarkId: landmark }, 'point reset');
-      return marks.resetPoint(p.setId, p.landmarkId);
+      return marks.resetPoint(p.setId, p.landmarkId, editBy(by));
     },
 
-    deletePoint(set, landmark) {
+    deletePoint(set, landmark, by) {
       const p = parseInput(PointRefInput, { setId: set, landmarkId: landmark }, 'point deletion');
-      return marks.deletePoint(p.setId, p.landmarkId);
+      return marks.deletePoint(p.setId, p.landmarkId, editBy(by));
     },
 
-    undo(set) {
-      return marks.undo(setId(set));
+    undo(set, by) {
+      return marks.undo(setId(set), editBy(by));
     },
 
-    redo(set) {
-      return marks.redo(setId(set));
+    redo(set, by) {
+      return marks.redo(setId(set), editBy(by));
     },
 
     history(set) {
@@ -256,8 +258,8 @@ export function createCaseStore(opts: CaseStoreOptions = {}): CaseStore {
       return db.transaction(() => marks.history(s)).deferred();
     },
 
-    restoreTo(set, editId) {
-      return marks.restoreTo(setId(set), parseInput(EditRef, editId, 'edit id'));
+    restoreTo(set, editId, by) {
+      return marks.restoreTo(setId(set), parseInput(EditRef, editId, 'edit id'), editBy(by));
     },
 
     createJob(input) {

@@ -11,6 +11,7 @@ import { reviewStateOf } from '../../src-shared/image-check.js';
 export function landmarkSetView(s: LandmarkState): LandmarkSet {
   return {
     setId: s.set.id,
+    version: s.set.headEditId ?? 0,
     modelName: s.set.modelName,
     modelVersion: s.set.modelVersion,
     points: s.points.map((p) => {

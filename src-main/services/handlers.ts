@@ -58,6 +58,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
   const { store } = d;
   const clinic = (m: LoadedModel) => clinicView(clinicStatus(store, m), d.deep.status(), d.deep.unavailable());
   const view = (imageId: number) => caseDetailView(store.getCase(imageId));
+  const by = (req: { clientId?: string; baseVersion?: number }) => ({ clientId: req.clientId, baseVersion: req.baseVersion });
 
   /** A new model set for the image, read as the import read it (so the same file gives the same
    *  points), in the orientation the user set or the check finds. */
@@ -203,28 +204,28 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       return landmarkSetView(store.createEmptySet(req.imageId, MANUAL_SET_MODEL, '1'));
     },
     async 'landmarks.move'(req) {
-      return landmarkSetView(store.movePoint(req.setId, req.landmarkId, req.x, req.y));
+      return landmarkSetView(store.movePoint(req.setId, req.landmarkId, req.x, req.y, by(req)));
     },
     async 'landmarks.place'(req) {
-      return landmarkSetView(store.placePoint(req.setId, req.landmarkId, req.x, req.y));
+      return landmarkSetView(store.placePoint(req.setId, req.landmarkId, req.x, req.y, by(req)));
     },
     async 'landmarks.reset'(req) {
-      return landmarkSetView(store.resetPoint(req.setId, req.landmarkId));
+      return landmarkSetView(store.resetPoint(req.setId, req.landmarkId, by(req)));
     },
     async 'landmarks.delete'(req) {
-      return landmarkSetView(store.deletePoint(req.setId, req.landmarkId));
+      return landmarkSetView(store.deletePoint(req.setId, req.landmarkId, by(req)));
     },
     async 'landmarks.undo'(req) {
-      return landmarkSetView(store.undo(req.setId));
+      return landmarkSetView(store.undo(req.setId, by(req)));
     },
     async 'landmarks.redo'(req) {
-      return landmarkSetView(store.redo(req.setId));
+      return landmarkSetView(store.redo(req.setId, by(req)));
     },
     async 'landmarks.history'(req) {
       return store.history(req.setId).entries.map((e) => ({ editId: e.id, at: e.at, landmarkId: e.landmarkId, kind: e.kind, undone: !e.applied }));
     },
     async 'landmarks.restore'(req) {
-      return landmarkSetView(store.restoreTo(req.setId, req.editId));
+      return landmarkSetView(store.restoreTo(req.setId, req.editId, by(req)));
     },
     async 'reports.create'(req) {
       if (!d.createReport) throw new AppError('not_found', 'reports are not available in this build yet');

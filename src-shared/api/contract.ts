@@ -69,6 +69,8 @@ export const LandmarkSetSchema = z.object({
   reviewedAt: z.string().nullable().default(null),
   canUndo: z.boolean(),
   canRedo: z.boolean(),
+  /** changes with every edit, undo and redo: what an edit's baseVersion names */
+  version: z.number().int().nonnegative().default(0),
 });
 export type LandmarkSet = z.infer<typeof LandmarkSetSchema>;
 
@@ -171,7 +173,10 @@ export type ClinicStatus = z.infer<typeof ClinicStatusSchema>;
 
 const Empty = z.object({});
 const ImageRef = z.object({ imageId: z.number().int() });
-const SetRef = z.object({ setId: z.number().int() });
+/** An edit names the tracing and, from the app, who makes it and on which version: an edit on a
+ *  version that is no longer the current one is refused (conflict), and undo takes back only the
+ *  client's own edits. */
+const SetRef = z.object({ setId: z.number().int(), clientId: z.string().min(1).max(64).optional(), baseVersion: z.number().int().nonnegative().optional() });
 
 /** name -> { request, response }. Names are also the IPC channel suffixes and HTTP paths. */
 export const API = {

@@ -26,12 +26,13 @@ test('re-opening a current file changes nothing', (t) => {
   assert.deepEqual(rawDb(t, file).prepare('SELECT * FROM schema_migrations ORDER BY version').all(), before);
 });
 
-test('a file at the previous version keeps its cases and gains the new tables', (t) => {
+test('a file from before the safety net (version 3) keeps its cases and gains every newer table and column', (t) => {
+  const FROM = 3;
   const file = tempDbPath(t);
   // the fixture: a file as the previous release left it, with a case in it
   const old = openDatabase(file);
-  migrate(old, { target: LATEST_VERSION - 1 });
-  assert.equal(schemaVersion(old), LATEST_VERSION - 1);
+  migrate(old, { target: FROM });
+  assert.equal(schemaVersion(old), FROM);
   const at = '2024-01-01T00:00:00.000Z';
   old.exec(`
     INSERT INTO patients (id, external_id, name, created_at) VALUES (7, 'P-7', 'ROE^JANE', '${at}');
@@ -48,13 +49,16 @@ test('a file at the previous version keeps its cases and gains the new tables', 
 
   const store = createCaseStore({ path: file });
   t.after(() => store.close());
-  assert.deepEqual(store.migration, { from: LATEST_VERSION - 1, to: LATEST_VERSION, applied: [LATEST_VERSION] });
+  assert.deepEqual(store.migration, { from: FROM, to: LATEST_VERSION, applied: Array.from({ length: LATEST_VERSION - FROM }, (_, i) => FROM + 1 + i) });
   const c = store.getCase(11);
   assert.equal(c.patient.name, 'ROE^JANE');
   assert.equal(c.study.studyDate, '2023-05-06');
   assert.deepEqual(c.landmarks?.points.map((p) => [p.landmarkId, p.x, p.y]), [['sella', 100, 200]]);
   // the old data is live: editable, and the new tables work
   assert.equal(store.movePoint(5, 'sella', 110, 210).points[0].x, 110);
+  // an edit by no named client (as before version 5) can be undone by any client
+  assert.equal(store.undo(5, { clientId: 'window-a' }).points[0].x, 100);
+  assert.equal(store.redo(5, { clientId: 'window-b' }).points[0].x, 110);
   const job = store.createJob({ root: '/old', files: ['a.png'] });
   store.markFile(job.id, 'a.png', { status: 'done', imageId: 11 });
   assert.equal(store.jobSummary(job.id).done, 1);
