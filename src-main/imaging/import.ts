@@ -2,8 +2,8 @@
 // AppError. Dispatch is by content, never by file name.
 import { createHash } from 'node:crypto';
 import { AppError } from '../../src-shared/errors.js';
-import { readWholeFile } from './read-file.js';
-import { sniffFormat } from './sniff.js';
+import { readHead, readWholeFile, statImageFile } from './read-file.js';
+import { SNIFF_BYTES, sniffFormat } from './sniff.js';
 import { resolveLimits } from './limits.js';
 import { notAnImage, probeImage } from './probe.js';
 import { NO_SPACING, type DecodedImage, type ImportOptions, type ModelReadyImage } from './types.js';
@@ -32,6 +32,11 @@ export async function importImageReduced(filePath: string, reduceTo: ReduceTo, o
 
 async function readImage(filePath: string, opts: ImportOptions, reduceTo?: ReduceTo): Promise<ModelReadyImage> {
   const limits = resolveLimits(opts.limits);
+  // the type from the first bytes, before the whole file is read: a large file of something else
+  // (a video, a text named .dcm) is refused at the cost of one small read
+  await statImageFile(filePath, limits.maxFileBytes); // missing, empty, a folder, too large: said first
+  const head = await readHead(filePath, SNIFF_BYTES);
+  if (!sniffFormat(head)) throw notAnImage(filePath, head);
   const { bytes, version } = await readWholeFile(filePath, limits.maxFileBytes);
   const format = sniffFormat(bytes);
   if (!format) throw notAnImage(filePath, bytes);

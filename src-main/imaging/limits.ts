@@ -9,10 +9,24 @@ export const DEFAULT_LIMITS: SizeLimits = {
   maxPixels: 200_000_000,
   // Buffers larger than this are beyond what one radiograph plausibly needs (and near V8's limits).
   maxFileBytes: 1536 * 1024 * 1024,
+  // a multi-frame series of a few hundred cephalogram-sized frames; beyond it the header is a bomb
+  maxDeclaredBytes: 4 * 1024 * 1024 * 1024,
 };
 
 export function resolveLimits(overrides?: Partial<SizeLimits>): SizeLimits {
   return { ...DEFAULT_LIMITS, ...overrides };
+}
+
+/** A DICOM header's pixel data, all frames and samples, against the limit: before any decoding. */
+export function checkDeclaredBytes(h: { rows: number; columns: number; frameCount: number; samplesPerPixel: number; bitsAllocated: number }, limits: SizeLimits): void {
+  const bytes = h.rows * h.columns * h.frameCount * h.samplesPerPixel * Math.ceil(h.bitsAllocated / 8);
+  if (bytes > limits.maxDeclaredBytes) {
+    throw new AppError(
+      'too_large',
+      `DICOM image declares ${h.frameCount} frame(s) of ${h.columns} x ${h.rows} x ${h.samplesPerPixel} samples of ${h.bitsAllocated} bits: ${(bytes / 2 ** 30).toFixed(1)} GiB of pixels; the limit is ${(limits.maxDeclaredBytes / 2 ** 30).toFixed(0)} GiB`,
+      { declaredBytes: bytes, maxDeclaredBytes: limits.maxDeclaredBytes },
+    );
+  }
 }
 
 export function checkDimensions(width: number, height: number, limits: SizeLimits, what: string): void {

@@ -127,4 +127,6 @@ export interface SizeLimits {
   maxPixels: number;
   /** Largest file we read into memory, in bytes. */
   maxFileBytes: number;
+  /** what a DICOM's header declares its pixel data to be, all frames: rows x columns x frames x samples x bytes per sample */
+  maxDeclaredBytes: number;
 }

@@ -1,9 +1,37 @@
 // Lists what is under a folder for a batch or a watch: recursive, sorted, hidden and system files
 // skipped, symlinks followed once (a link back to an ancestor cannot loop; the first path to a
 // folder wins, so a file always gets the same path and job row), unreadable folders and broken
-// links reported instead of aborting the walk.
+// links reported instead of aborting the walk. Bounded: a system folder (the disk's root, /proc,
+// C:\Windows ...) is refused before it is entered, and a walk stops after so many files or levels,
+// saying so, instead of listing a whole disk.
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../src-shared/errors.js';
+
+export interface WalkLimits {
+  maxFiles: number;
+  maxDepth: number;
+}
+export const WALK_LIMITS: WalkLimits = { maxFiles: 200_000, maxDepth: 32 };
+
+// folders that hold the system, never a clinic's images; the virtual ones are refused below too
+const SYSTEM_FOLDERS = ['/', '/proc', '/sys', '/dev', '/run', '/boot', '/etc', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/var', '/System', '/Library', '/private', '/Volumes'];
+const VIRTUAL = ['/proc', '/sys', '/dev'];
+const WINDOWS_SYSTEM = /^[a-z]:\\(windows|program files( \(x86\))?|programdata)?\\?$/i;
+
+/** Refuses a folder no batch or watch should walk: a system folder, or anything under a virtual one. */
+export function refuseSystemFolder(dir: string): void {
+  const abs = path.resolve(dir);
+  let real = abs;
+  try {
+    real = fs.realpathSync(abs);
+  } catch {
+    // a folder that does not exist is the caller's to report
+  }
+  const posix = real.replace(/\/+$/, '') || '/';
+  const isSystem = SYSTEM_FOLDERS.includes(posix) || VIRTUAL.some((v) => posix.startsWith(`${v}/`)) || WINDOWS_SYSTEM.test(real);
+  if (isSystem) throw new AppError('bad_request', `${dir} is a system folder, not a folder of radiographs: choose the folder the images are in`, { path: dir });
+}
 
 export interface WalkResult {
   files: string[];
@@ -19,10 +47,17 @@ export function isSkippedName(name: string): boolean {
   return SKIP_NAME.test(name);
 }
 
-export function walkFolder(root: string): WalkResult {
+export function walkFolder(root: string, limits: WalkLimits = WALK_LIMITS): WalkResult {
+  refuseSystemFolder(root);
   const out: WalkResult = { files: [], folders: [], problems: [] };
   const seen = new Set<string>();
-  const visit = (dir: string) => {
+  let full = false;
+  const visit = (dir: string, depth: number) => {
+    if (full) return;
+    if (depth > limits.maxDepth) {
+      out.problems.push({ path: dir, message: `more than ${limits.maxDepth} folders deep: not entered` });
+      return;
+    }
     let real: string;
     let entries: fs.Dirent[];
     try {
@@ -50,10 +85,18 @@ export function walkFolder(root: string): WalkResult {
           continue;
         }
       }
-      if (isDir) visit(p);
-      else if (isFile) out.files.push(path.resolve(p));
+      if (isDir) visit(p, depth + 1);
+      else if (isFile) {
+        if (out.files.length >= limits.maxFiles) {
+          full = true;
+          out.problems.push({ path: path.resolve(root), message: `more than ${limits.maxFiles} files: the walk stopped there; choose a smaller folder` });
+          return;
+        }
+        out.files.push(path.resolve(p));
+      }
+      if (full) return;
     }
   };
-  visit(path.resolve(root));
+  visit(path.resolve(root), 0);
   return out;
 }

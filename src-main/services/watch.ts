@@ -26,7 +26,7 @@ import { jobIdFor } from './batch.js';
 import { type PipelineResult, runBatchPipeline } from './batch-pipeline.js';
 import { startDetectPool, type DetectPool } from './detect-pool.js';
 import type { EventBus } from './events.js';
-import { walkFolder } from './folder-walk.js';
+import { refuseSystemFolder, walkFolder } from './folder-walk.js';
 import type { ImageLibrary } from './image-library.js';
 import { imageRecord, modelLabelFields, modelPoints } from './import-service.js';
 import { canOpen, type FileStamp, isSkippedPath, listFolders, sameStamp, stampOf } from './watch-tree.js';
@@ -114,6 +114,7 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
   const { store, library } = opts;
   const root = path.resolve(opts.root);
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new AppError('not_found', `${opts.root} is not a folder`, { path: opts.root });
+  refuseSystemFolder(root);
   const settleMs = Math.max(0, opts.settleMs ?? 2000);
   const rescanMs = Math.max(100, opts.rescanMs ?? 10_000);
   const maxAttempts = Math.max(1, opts.attempts ?? 4);

@@ -131,6 +131,13 @@ add('uncompressed pixel data declared encapsulated', 'corrupt', () =>
 add('DICOM declaring 65535 x 65535 (header only)', 'too_large', () =>
   file('dicom-huge.dcm', writeDicom(greyImageElements({ rows: 65535, columns: 65535, bitsAllocated: 16, pixels: new Uint16Array(16) }), { transferSyntax: TS.explicitLE })),
 );
+add('DICOM declaring 5000 frames of 2000 x 2000 x 16 bits (40 GB; the pixel data itself is short)', 'too_large', () =>
+  file(
+    'dicom-frames-bomb.dcm',
+    writeDicom(greyImageElements({ rows: 2000, columns: 2000, bitsAllocated: 16, pixels: new Uint16Array(16), extra: [{ tag: 0x00280008, vr: 'IS', value: '5000' }] }), { transferSyntax: TS.explicitLE }),
+  ),
+  /5000 frame\(s\) of 2000 x 2000 .* GiB of pixels/,
+);
 add('DICOM 200 x 300', 'too_small', () => file('dicom-small.dcm', writeDicom(greyImageElements({ rows: 300, columns: 200, bitsAllocated: 8, pixels: new Uint8Array(60000) }), { transferSyntax: TS.explicitLE })));
 
 // --- rasters
@@ -225,6 +232,29 @@ test('valid but unusual inputs import', async () => {
   let diff = 0;
   for (let i = 0; i < c.pixels.length; i++) diff += Math.abs(c.pixels[i]! - grey.data[i]!);
   assert.ok(diff / c.pixels.length < 20, `CMYK grey differs by ${(diff / c.pixels.length).toFixed(1)} on average`);
+});
+
+test('a large file that is not an image is refused from its first bytes, never read whole', async (t) => {
+  // 1 GB (sparse: no disk used) of text named .dcm
+  const big = path.join(dir, 'video-export.dcm');
+  fs.writeFileSync(big, 'Exported log of the X-ray console, 2024\n');
+  fs.truncateSync(big, 1024 ** 3);
+  t.after(() => fs.rmSync(big, { force: true }));
+  const fsp = (await import('node:fs/promises')).default;
+  const readFile = fsp.readFile;
+  const whole: string[] = [];
+  fsp.readFile = ((...args: Parameters<typeof readFile>) => {
+    whole.push(String(args[0]));
+    return readFile(...args);
+  }) as typeof readFile;
+  t.after(() => {
+    fsp.readFile = readFile;
+  });
+  await expectAppError(importImage(big), 'not_an_image', /text "Exported log/);
+  assert.deepEqual(whole, [], 'the file was read whole before it was refused');
+  // the spy sees whole reads: a real image is read whole
+  await importImage(path.join(ISBI_DIR, '151.jpg'));
+  assert.equal(whole.length, 1);
 });
 
 test('permission denied is unreadable', { skip: process.platform === 'win32' }, () => {

@@ -1,6 +1,6 @@
 // DICOM bytes → 8-bit grey image plus what the file says about it.
 import { AppError } from '../../../src-shared/errors.js';
-import { checkDimensions } from '../limits.js';
+import { checkDeclaredBytes, checkDimensions } from '../limits.js';
 import type { ImportOptions, ModelPixels, SizeLimits, WindowUsed } from '../types.js';
 import type { ReduceTo } from '../raster/import-raster.js';
 import { readReducedFrame } from './reduced-frame.js';
@@ -33,6 +33,7 @@ export async function importDicom(bytes: Uint8Array, opts: ImportOptions, limits
   const h = readImageHeader(dataSet);
   const warnings = [...h.warnings];
   checkDimensions(h.columns, h.rows, limits, 'DICOM image');
+  checkDeclaredBytes(h, limits);
   checkFrames(h, opts, warnings);
   if (h.syntax.lossy) warnings.push(`Pixel data use a possibly lossy compression (${h.syntax.name})`);
   if (h.samplesPerPixel === 3) warnings.push(`Colour image (${h.photometric}) converted to grey`);

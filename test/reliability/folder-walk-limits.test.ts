@@ -1,0 +1,50 @@
+// Folder walks are bounded: a system folder is refused before it is entered (by the walk, a batch
+// and a watch, in words), and a walk stops after so many files or levels, saying so.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { AppError } from '../../src-shared/errors.js';
+import { refuseSystemFolder, walkFolder } from '../../src-main/services/folder-walk.js';
+import { cli } from '../helpers/cli.js';
+
+test('system folders are refused; folders of radiographs, wherever they are, are not', () => {
+  for (const dir of ['/', '/proc', '/proc/self', '/sys/class', '/dev', '/etc', '/usr', '/var', '/boot/']) {
+    assert.throws(() => walkFolder(dir), (e: unknown) => e instanceof AppError && e.code === 'bad_request' && /is a system folder/.test(e.message), dir);
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-walk-'));
+  try {
+    for (const ok of [tmp, '/var/tmp', '/usr/share/doc']) if (fs.existsSync(ok)) assert.doesNotThrow(() => refuseSystemFolder(ok), ok);
+    // a link to the root is the root
+    fs.symlinkSync('/', path.join(tmp, 'everything'));
+    assert.throws(() => walkFolder(path.join(tmp, 'everything')), /is a system folder/);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const r = cli(['batch', '/', '--out', path.join(os.tmpdir(), 'never.csv')]);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /\/ is a system folder, not a folder of radiographs/);
+});
+
+test('a walk stops after so many files, and does not go deeper than so many levels, saying so', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-walk-'));
+  try {
+    for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(tmp, `f${String(i).padStart(2, '0')}.dcm`), 'x');
+    let deep = tmp;
+    for (let i = 0; i < 6; i++) fs.mkdirSync((deep = path.join(deep, `d${i}`)));
+    fs.writeFileSync(path.join(deep, 'deepest.dcm'), 'x');
+
+    const all = walkFolder(tmp);
+    assert.equal(all.files.length, 31);
+    assert.deepEqual(all.problems, []);
+    const few = walkFolder(tmp, { maxFiles: 10, maxDepth: 32 });
+    assert.equal(few.files.length, 10);
+    assert.match(few.problems.map((p) => p.message).join('\n'), /more than 10 files: the walk stopped/);
+    const shallow = walkFolder(tmp, { maxFiles: 1000, maxDepth: 3 });
+    assert.ok(!shallow.files.some((f) => f.endsWith('deepest.dcm')));
+    assert.match(shallow.problems.map((p) => p.message).join('\n'), /more than 3 folders deep: not entered/);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
