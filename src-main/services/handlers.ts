@@ -20,6 +20,9 @@ import { agreementFile } from '../reports/agreement-report.js';
 import { tracingAgreement } from '../../src-shared/agreement/tracings.js';
 import { modelVsClinicianPairs } from './agreement-pairs.js';
 import { PRIVATE_FILE_MODE } from '../util/private-files.js';
+import { createSemaphore } from '../util/semaphore.js';
+
+export const MAX_PARALLEL_IMPORTS = 2;
 import type { WatchSetting } from './watch-setting.js';
 import type { DeepAdaptation } from '../adaptation/deep-job.js';
 
@@ -72,6 +75,9 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     return store.saveModelLandmarks(imageId, modelLabel(model).name, modelLabel(model).version, modelPoints(t.landmarks), t.check);
   }
 
+  // files imported at once, over every request: each holds a decoded radiograph in memory
+  const imports = createSemaphore(MAX_PARALLEL_IMPORTS);
+
   async function importMany(files: { path: string; display?: string }[], detectToo: boolean) {
     const taskId = crypto.randomUUID();
     const started = performance.now();
@@ -90,7 +96,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
             model = undefined;
           });
         }
-        const r = await importFile(f.path, { store, library: d.library, model }, { detect: detectToo && !!model, displayPath: f.display });
+        const r = await imports.run(() => importFile(f.path, { store, library: d.library, model }, { detect: detectToo && !!model, displayPath: f.display }));
         out.push({ ok: true, path: shown, imageId: r.imageId, duplicate: r.duplicate, ...(warning ? { warning } : {}) });
       } catch (e) {
         failed++;
@@ -116,6 +122,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
           : null,
         modelError: s.error,
         database: store.path,
+        imports: { running: imports.running, queued: imports.queued, limit: imports.limit },
       };
     },
     async 'cases.list'(req) {

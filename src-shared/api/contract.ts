@@ -187,6 +187,8 @@ export const API = {
       model: z.object({ name: z.string(), version: z.string(), landmarks: z.array(z.string()), provider: ProviderSchema }).nullable(),
       modelError: z.string().nullable(),
       database: z.string(),
+      /** imports being decoded now, and waiting for a turn */
+      imports: z.object({ running: z.number().int(), queued: z.number().int(), limit: z.number().int() }).optional(),
     }),
   },
   'cases.list': { request: z.object({ search: z.string().optional() }), response: z.array(CaseSummarySchema) },

@@ -87,6 +87,27 @@ test('bodies are limited per endpoint: 413 for a large body where only JSON is e
   assert.equal((await call('system.status', {})).status, 200);
 });
 
+test('simultaneous imports from several requests are decoded at most two at a time, the rest queued, all done', async () => {
+  const files = ['170', '171', '172', '173', '174', '175'].map((id) => path.join(ISBI, 'images', `${id}.jpg`));
+  const seen: { running: number; queued: number; limit: number }[] = [];
+  let done = false;
+  const polling = (async () => {
+    while (!done) {
+      const st = (await call('system.status', {})).env.value.imports;
+      seen.push(st);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const results = await Promise.all(files.map((f) => call('images.importBytes', { fileName: path.basename(f), dataBase64: fs.readFileSync(f).toString('base64'), detect: true })));
+  done = true;
+  await polling;
+  for (const r of results) assert.equal(r.env.value.ok, true, JSON.stringify(r.env));
+  assert.ok(seen.length > 3, 'status was polled during the imports');
+  assert.ok(seen.every((s) => s.running <= s.limit && s.limit === 2), JSON.stringify(seen.filter((s) => s.running > s.limit)));
+  assert.ok(seen.some((s) => s.queued > 0), 'some imports waited for a turn');
+  assert.deepEqual((await call('system.status', {})).env.value.imports, { running: 0, queued: 0, limit: 2 });
+});
+
 test('invalid requests are typed bad_request errors', async () => {
   const r = await call('landmarks.move', { setId: 'x' });
   assert.equal(r.status, 400);
