@@ -2,6 +2,7 @@
 // only ever sees well-formed values, and a caller's mistake comes back as 'bad_request' with the
 // offending field named instead of as a constraint failure deep in SQLite.
 import { z } from 'zod';
+import { isPlausibleSpacing, PLAUSIBLE_MM_PER_PIXEL } from '../../src-shared/plausible-spacing.js';
 import { ImageCheckSchema } from '../../src-shared/image-check.js';
 import { AppError, ERROR_CODES } from '../../src-shared/errors.js';
 import { ALL_LANDMARKS } from '../../src-shared/landmarks.js';
@@ -129,9 +130,14 @@ export const SaveModelLandmarksInput = z.object({
 export const PointEditInput = z.object({ setId: Id, landmarkId: LandmarkIdInput, x: coord, y: coord });
 export const PointRefInput = z.object({ setId: Id, landmarkId: LandmarkIdInput });
 
+
 export const RulerInput = z
-  .object({ x1: coord, y1: coord, x2: coord, y2: coord, lengthMm: positive })
-  .refine((r) => Math.hypot(r.x2 - r.x1, r.y2 - r.y1) > 0, 'the two ruler points must differ')
+  .object({ x1: coord, y1: coord, x2: coord, y2: coord, lengthMm: positive.max(1000, 'a ruler on a radiograph is at most 1000 mm long') })
+  .refine((r) => Math.hypot(r.x2 - r.x1, r.y2 - r.y1) >= 10, 'the two ruler points must be at least 10 pixels apart')
+  .refine(
+    (r) => isPlausibleSpacing(r.lengthMm / Math.hypot(r.x2 - r.x1, r.y2 - r.y1)),
+    `that length over those points gives a pixel spacing outside ${PLAUSIBLE_MM_PER_PIXEL.min}–${PLAUSIBLE_MM_PER_PIXEL.max} mm per pixel: check the length and the points`,
+  )
   .nullable();
 export type RulerInput = z.input<typeof RulerInput>;
 

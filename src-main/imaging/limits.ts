@@ -6,11 +6,13 @@ import type { SizeLimits } from './types.js';
 export const DEFAULT_LIMITS: SizeLimits = {
   // A cephalogram covers ~20 cm; below 256 px a landmark would be more than a millimetre wide.
   minSide: 256,
-  maxPixels: 200_000_000,
+  // a film scanned at 600 dpi (24 x 30 cm) is 40 megapixels; a compressed header declaring far more
+  // would cost seconds of decoding and gigabytes of memory at every open
+  maxPixels: 64_000_000,
   // Buffers larger than this are beyond what one radiograph plausibly needs (and near V8's limits).
   maxFileBytes: 1536 * 1024 * 1024,
   // a multi-frame series of a few hundred cephalogram-sized frames; beyond it the header is a bomb
-  maxDeclaredBytes: 4 * 1024 * 1024 * 1024,
+  maxDeclaredBytes: 2 * 1024 * 1024 * 1024,
 };
 
 export function resolveLimits(overrides?: Partial<SizeLimits>): SizeLimits {

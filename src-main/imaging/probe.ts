@@ -16,7 +16,7 @@ const READ_STEPS = [64 * 1024, 1024 * 1024, 16 * 1024 * 1024];
 export function notAnImage(filePath: string, bytes: Uint8Array): AppError {
   return new AppError(
     'not_an_image',
-    `${path.basename(filePath)} is not an image we can read: its content is not DICOM, PNG, JPEG, TIFF or BMP (it starts with ${describeStart(bytes)})`,
+    `${path.basename(filePath)} is not an image we can read: its content is not DICOM, PNG, JPEG, TIFF or BMP (it looks like ${describeStart(bytes)})`,
     { path: filePath },
   );
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { CONTENT_SECURITY_POLICY as PAGE_POLICY } from '../../src-shared/csp.js';
+import { AppError } from '../../src-shared/errors.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,11 +24,21 @@ export const CONTENT_SECURITY_POLICY = `${PAGE_POLICY}; frame-ancestors 'none'`;
 
 export function serveStatic(root: string | undefined, urlPath: string, res: ServerResponse): boolean {
   if (!root || !fs.existsSync(root)) return false;
-  const rel = decodeURIComponent(urlPath.split('?')[0]).replace(/^\/+/, '') || 'index.html';
-  const file = path.resolve(root, rel);
-  if (!file.startsWith(path.resolve(root) + path.sep) && file !== path.resolve(root)) return false;
-  const target = fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(root, 'index.html');
+  let rel: string;
+  try {
+    rel = decodeURIComponent(urlPath.split('?')[0]).replace(/^\/+/, '') || 'index.html';
+  } catch {
+    throw new AppError('bad_request', 'malformed escape in the address');
+  }
+  const base = fs.realpathSync(root);
+  const inside = (p: string) => p === base || p.startsWith(base + path.sep);
+  const file = path.resolve(base, rel);
+  if (!inside(file)) return false;
+  let target = fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(base, 'index.html');
   if (!fs.existsSync(target)) return false;
+  // a link inside the folder may point anywhere: what it points to must be inside too
+  target = fs.realpathSync(target);
+  if (!inside(target)) return false;
   res.writeHead(200, {
     'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
     'content-security-policy': CONTENT_SECURITY_POLICY,

@@ -3,6 +3,7 @@
 // server and the CLI all start from here.
 import fs from 'node:fs';
 import path from 'node:path';
+import { removeStaleUploadDirs } from './upload-dirs.js';
 import { createCaseStore, type CaseStore } from '../db/store.js';
 import { describeProvider, loadModel, modelLabel, type LoadedModel, type LoadOptions } from '../inference/model.js';
 import { loadModelOrAdaptation } from '../adaptation/clinic-model.js';
@@ -48,6 +49,7 @@ export function appVersion(): string {
 export function createApp(opts: AppOptions = {}): App {
   const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
   const store = createCaseStore({ path: opts.dbPath });
+  for (const dir of removeStaleUploadDirs()) log(`removed ${dir}, an upload left by an earlier run`);
   const library = createImageLibrary(path.join(path.dirname(store.path), 'images'));
   const events = createEventBus();
   let loaded: LoadedModel | null = null;

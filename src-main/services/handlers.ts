@@ -1,7 +1,6 @@
 // The API's capabilities, implemented once over the services; both transports call these.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { ApiName, ApiRequest, ApiResponse } from '../../src-shared/api/contract.js';
 import { AppError, toAppError } from '../../src-shared/errors.js';
@@ -21,6 +20,8 @@ import { tracingAgreement } from '../../src-shared/agreement/tracings.js';
 import { modelVsClinicianPairs } from './agreement-pairs.js';
 import { PRIVATE_FILE_MODE } from '../util/private-files.js';
 import { createSemaphore } from '../util/semaphore.js';
+import { refuseSystemFolder } from './folder-walk.js';
+import { makeUploadDir } from './upload-dirs.js';
 
 export const MAX_PARALLEL_IMPORTS = 2;
 import type { WatchSetting } from './watch-setting.js';
@@ -154,8 +155,8 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     },
     async 'images.importBytes'(req) {
       const bytes = Buffer.from(req.dataBase64, 'base64');
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-upload-'));
-      const safeName = path.basename(req.fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'upload';
+      const dir = makeUploadDir();
+      const safeName = uploadName(req.fileName);
       const tmp = path.join(dir, safeName);
       try {
         fs.writeFileSync(tmp, bytes, { mode: PRIVATE_FILE_MODE });
@@ -170,7 +171,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       return view(req.imageId);
     },
     async 'images.relinkBytes'(req) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-relink-'));
+      const dir = makeUploadDir();
       try {
         const tmp = path.join(dir, 'original');
         fs.writeFileSync(tmp, Buffer.from(req.dataBase64, 'base64'), { mode: PRIVATE_FILE_MODE });
@@ -267,6 +268,9 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       return clinic(await d.model());
     },
     async 'batch.start'(req) {
+      // said now, not in a background task no one watches
+      if (!fs.existsSync(req.folder) || !fs.statSync(req.folder).isDirectory()) throw new AppError('not_found', `${req.folder} is not a folder`, { path: req.folder });
+      refuseSystemFolder(req.folder);
       return { taskId: d.startBatch(req.folder) };
     },
     async 'watch.status'() {
@@ -276,4 +280,15 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       return d.watch.set(req.folder);
     },
   };
+}
+
+/** A browser's file name as a name to write in a private temporary folder: its own characters only
+ *  (no path, not '.' or '..'), short enough for every file system, its extension kept. */
+export function uploadName(fileName: string): string {
+  const base = path.basename(fileName.replace(/\\/g, '/')).replace(/[^\p{L}\p{N}._ -]/gu, '_');
+  if (!base || /^\.+$/.test(base)) return 'upload';
+  const ext = path.extname(base).slice(0, 16);
+  const stem = base.slice(0, base.length - path.extname(base).length);
+  // 100 characters of at most 4 bytes: far below the usual 255-byte limit
+  return [...stem].slice(0, 100).join('') + ext;
 }

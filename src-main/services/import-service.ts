@@ -1,5 +1,7 @@
 // Importing one file into the case database: decode (typed errors for bad files), keep a copy,
 // run the model, and write the image and its landmarks in one transaction.
+import fs from 'node:fs';
+import path from 'node:path';
 import { isoDate, type ImportImageInput } from '../db/inputs.js';
 import type { CaseStore } from '../db/store.js';
 import { importImage } from '../imaging/import.js';
@@ -25,9 +27,15 @@ export function imageRecord(img: DecodedImageMeta, keptPath: string): ImportImag
     width: img.width,
     height: img.height,
     spacing: img.spacing.source !== 'none' ? { rowMm: img.spacing.rowMm, colMm: img.spacing.colMm, source: SPACING_SOURCE[img.spacing.source] } : null,
-    patient: { externalId: m.patientId, name: m.patientName?.replace(/\^+/g, ' ').trim(), birthDate: validDate(m.birthDate), sex: normSex(m.sex) },
-    study: { studyUid: m.studyInstanceUid, studyDate: validDate(m.studyDate), description: m.studyDescription },
+    // a header's text longer than any real one is cut to what the database keeps, never a refused
+    // import; a UID that long is no UID (cut, it could collide with another): dropped
+    patient: { externalId: cut(m.patientId, 128), name: cut(m.patientName?.replace(/\^+/g, ' ').trim(), 256), birthDate: validDate(m.birthDate), sex: normSex(m.sex) },
+    study: { studyUid: m.studyInstanceUid && m.studyInstanceUid.length <= 128 ? m.studyInstanceUid : undefined, studyDate: validDate(m.studyDate), description: cut(m.studyDescription, 1024) },
   };
+}
+
+function cut(s: string | undefined, n: number): string | undefined {
+  return s === undefined ? undefined : [...s].slice(0, n).join('').trim();
 }
 
 function validDate(d: string | undefined): string | undefined {
@@ -54,15 +62,22 @@ export async function importFile(
   // the viewer decodes its own full-size copy later; the import only needs what the model reads
   const traced = model ? await traceFile(model, file) : undefined;
   const img = traced ? traced.img : await importImage(file);
+  const hadCopy = fs.existsSync(path.join(deps.library.folder, img.sha256));
   const kept = deps.library.keep(file, img.sha256);
-  const record = imageRecord({ ...img, sourcePath: opts.displayPath ?? img.sourcePath }, kept);
-  if (!model || !traced) {
-    const r = deps.store.importImageRecord(record);
+  try {
+    const record = imageRecord({ ...img, sourcePath: opts.displayPath ?? img.sourcePath }, kept);
+    if (!model || !traced) {
+      const r = deps.store.importImageRecord(record);
+      return { imageId: r.image.id, duplicate: !r.created };
+    }
+    const t = traced.tracing;
+    const r = deps.store.importWithLandmarks({ image: record, ...modelLabelFields(model), points: modelPoints(t.landmarks), check: t.check });
     return { imageId: r.image.id, duplicate: !r.created };
+  } catch (e) {
+    // the database refused the case: its copy would be an orphan in the library
+    if (!hadCopy) fs.rmSync(kept, { force: true });
+    throw e;
   }
-  const t = traced.tracing;
-  const r = deps.store.importWithLandmarks({ image: record, ...modelLabelFields(model), points: modelPoints(t.landmarks), check: t.check });
-  return { imageId: r.image.id, duplicate: !r.created };
 }
 
 export function modelPoints(landmarks: (DetectedLandmark & Partial<Pick<CheckedLandmark, 'uncertaintyPx' | 'flagged'>>)[]) {

@@ -83,7 +83,8 @@ const isbi = fs.readFileSync(path.join(ISBI_DIR, '001.jpg'));
 
 // --- files and paths
 add('zero-byte file', 'empty', () => file('empty.dcm', ''));
-add('text file named .dcm', 'not_an_image', () => file('notes.dcm', 'Patient notes: take a lateral ceph next week.\n'), /notes\.dcm.*text "Patient notes/);
+add('text file named .dcm', 'not_an_image', () => file('notes.dcm', 'Patient notes: take a lateral ceph next week.\n'), /notes\.dcm .*looks like text\)$/);
+add('PDF named .dcm (its content never echoed)', 'not_an_image', () => file('scan.dcm', '%PDF-1.7\nPatient Jane Roe, 1990-04-17'), /looks like a PDF document\)$/);
 add('random bytes', 'not_an_image', () => file('random.bin', crypto.randomBytes(4096)));
 add('random bytes named .png', 'not_an_image', () => file('random.png', crypto.randomBytes(4096)));
 add('missing path', 'not_found', () => path.join(dir, 'does-not-exist.dcm'), /No file at/);
@@ -250,7 +251,8 @@ test('a large file that is not an image is refused from its first bytes, never r
   t.after(() => {
     fsp.readFile = readFile;
   });
-  await expectAppError(importImage(big), 'not_an_image', /text "Exported log/);
+  const err = await expectAppError(importImage(big), 'not_an_image', /looks like/);
+  assert.doesNotMatch(err.message, /Exported|console/, 'the content is not echoed');
   assert.deepEqual(whole, [], 'the file was read whole before it was refused');
   // the spy sees whole reads: a real image is read whole
   await importImage(path.join(ISBI_DIR, '151.jpg'));

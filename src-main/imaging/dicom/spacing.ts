@@ -5,6 +5,7 @@ import type { Spacing } from '../types.js';
 import { NO_SPACING } from '../types.js';
 import type { DataSet } from './parser.js';
 import { number, numbers } from './values.js';
+import { isPlausibleSpacing } from '../../../src-shared/plausible-spacing.js';
 
 /** Two positive values "row\column" in mm; anything else is treated as absent. */
 function pair(ds: DataSet, tag: string): [number, number] | undefined {
@@ -15,7 +16,14 @@ function pair(ds: DataSet, tag: string): [number, number] | undefined {
   return ok(row) && ok(col) ? [row, col] : undefined;
 }
 
+/** The spacing the header gives, where it is one a radiograph can have (a header saying 0 or
+ *  1e308 mm per pixel, or a magnification factor of 1e-300, is no calibration: absent). */
 export function readSpacing(ds: DataSet): Spacing {
+  const s = headerSpacing(ds);
+  return s.rowMm !== null && s.colMm !== null && isPlausibleSpacing(s.rowMm) && isPlausibleSpacing(s.colMm) ? s : { ...NO_SPACING };
+}
+
+function headerSpacing(ds: DataSet): Spacing {
   const pixel = pair(ds, 'x00280030');
   if (pixel) return { rowMm: pixel[0], colMm: pixel[1], source: 'PixelSpacing' };
   const imager = pair(ds, 'x00181164');
