@@ -12,6 +12,7 @@ import { decodeRle } from '../codecs/rle.js';
 import { readJpegFrameHeader } from '../codecs/jpeg-markers.js';
 import type { DicomImageHeader } from './header.js';
 import { nativeFrameBytes } from './frame.js';
+import { decodeOffThread } from './codec-pool.js';
 
 function nativeSamples(bytes: Uint8Array, h: DicomImageHeader, bigEndian: boolean): Uint8Array | Uint16Array {
   if (h.bitsAllocated === 8) return bytes;
@@ -33,7 +34,8 @@ async function decodeJpegFamily(bytes: Uint8Array, h: DicomImageHeader): Promise
   return sof.precision > 8 ? decodeJpeg12(bytes) : decodeJpeg8(bytes);
 }
 
-async function runCodec(bytes: Uint8Array, h: DicomImageHeader): Promise<DecodedFrame> {
+/** The codec alone, with the codecs' own errors (what the codec worker runs). */
+export async function runCodec(bytes: Uint8Array, h: DicomImageHeader): Promise<DecodedFrame> {
   switch (h.syntax.encoding) {
     case 'native':
     case 'native-big-endian':
@@ -60,10 +62,12 @@ async function runCodec(bytes: Uint8Array, h: DicomImageHeader): Promise<Decoded
   }
 }
 
-export async function decodeFirstFrame(bytes: Uint8Array, h: DicomImageHeader): Promise<DecodedFrame> {
+export async function decodeFirstFrame(bytes: Uint8Array, h: DicomImageHeader, opts: { inThread?: boolean } = {}): Promise<DecodedFrame> {
   let frame: DecodedFrame;
   try {
-    frame = await runCodec(bytes, h);
+    // a compressed frame can take seconds: decoded off the main thread, so the server keeps answering
+    const compressed = !['native', 'native-big-endian', 'encapsulated-native'].includes(h.syntax.encoding);
+    frame = compressed && !opts.inThread ? await decodeOffThread(bytes, h) : await runCodec(bytes, h);
   } catch (e) {
     if (e instanceof AppError) throw e;
     const reason = e instanceof CodecFailure ? e.message : describeThrown(e);
