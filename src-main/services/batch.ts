@@ -44,7 +44,7 @@ export function jobIdFor(root: string): string {
 export async function runBatch(opts: BatchOptions, taskId = crypto.randomUUID()): Promise<BatchSummary> {
   const { store } = opts;
   if (!fs.existsSync(opts.root) || !fs.statSync(opts.root).isDirectory()) throw new Error(`${opts.root} is not a folder`);
-  const walk = walkFolder(opts.root);
+  const walk = await walkFolder(opts.root);
   const jobId = jobIdFor(opts.root);
   store.createJob({ root: fs.realpathSync(opts.root), id: jobId, files: walk.files });
   for (const p of walk.problems) {

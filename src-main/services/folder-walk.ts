@@ -3,8 +3,10 @@
 // folder wins, so a file always gets the same path and job row), unreadable folders and broken
 // links reported instead of aborting the walk. Bounded: a system folder (the disk's root, /proc,
 // C:\Windows ...) is refused before it is entered, and a walk stops after so many files or levels,
-// saying so, instead of listing a whole disk.
+// saying so, instead of listing a whole disk. The walk's file system calls are asynchronous: a slow
+// or huge tree (a network share) never stops the server while it is listed.
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../src-shared/errors.js';
 
@@ -47,12 +49,12 @@ export function isSkippedName(name: string): boolean {
   return SKIP_NAME.test(name);
 }
 
-export function walkFolder(root: string, limits: WalkLimits = WALK_LIMITS): WalkResult {
+export async function walkFolder(root: string, limits: WalkLimits = WALK_LIMITS): Promise<WalkResult> {
   refuseSystemFolder(root);
   const out: WalkResult = { files: [], folders: [], problems: [] };
   const seen = new Set<string>();
   let full = false;
-  const visit = (dir: string, depth: number) => {
+  const visit = async (dir: string, depth: number): Promise<void> => {
     if (full) return;
     if (depth > limits.maxDepth) {
       out.problems.push({ path: dir, message: `more than ${limits.maxDepth} folders deep: not entered` });
@@ -61,10 +63,10 @@ export function walkFolder(root: string, limits: WalkLimits = WALK_LIMITS): Walk
     let real: string;
     let entries: fs.Dirent[];
     try {
-      real = fs.realpathSync(dir);
+      real = await fsp.realpath(dir);
       if (seen.has(real)) return;
       seen.add(real);
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      entries = await fsp.readdir(dir, { withFileTypes: true });
     } catch (e) {
       out.problems.push({ path: dir, message: (e as Error).message });
       return;
@@ -77,7 +79,7 @@ export function walkFolder(root: string, limits: WalkLimits = WALK_LIMITS): Walk
       let isFile = e.isFile();
       if (e.isSymbolicLink()) {
         try {
-          const st = fs.statSync(p);
+          const st = await fsp.stat(p);
           isDir = st.isDirectory();
           isFile = st.isFile();
         } catch (err) {
@@ -85,7 +87,7 @@ export function walkFolder(root: string, limits: WalkLimits = WALK_LIMITS): Walk
           continue;
         }
       }
-      if (isDir) visit(p, depth + 1);
+      if (isDir) await visit(p, depth + 1);
       else if (isFile) {
         if (out.files.length >= limits.maxFiles) {
           full = true;
@@ -97,6 +99,6 @@ export function walkFolder(root: string, limits: WalkLimits = WALK_LIMITS): Walk
       if (full) return;
     }
   };
-  visit(path.resolve(root), 0);
+  await visit(path.resolve(root), 0);
   return out;
 }

@@ -18,8 +18,8 @@ export function isSkippedPath(root: string, p: string): boolean {
 }
 
 /** Every folder under root (root included) in walk order, each real folder once. */
-export function listFolders(root: string): { folders: string[]; problems: { path: string; message: string }[] } {
-  const { folders, problems } = walkFolder(root);
+export async function listFolders(root: string): Promise<{ folders: string[]; problems: { path: string; message: string }[] }> {
+  const { folders, problems } = await walkFolder(root);
   return { folders, problems };
 }
 

@@ -205,18 +205,32 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
     }
   }
 
-  /** A folder and everything under it: watched first, then listed, so nothing falls in between. */
-  function addTree(dir: string): void {
-    const t = listFolders(dir);
-    for (const d of t.folders) if (!ignored(d) || d === root) watchDir(d);
-    const walk = walkFolder(dir);
-    for (const f of walk.files) consider(f);
-    for (const p of [...t.problems, ...walk.problems]) once(`problem:${p.path}`, `cannot read ${p.path}: ${p.message}`);
+  /** A folder and everything under it: watched first, then listed, so nothing falls in between.
+   *  The listing is asynchronous; a folder already being listed is not listed twice at once. */
+  const listing = new Map<string, Promise<void>>();
+  function addTree(dir: string): Promise<void> {
+    const running = listing.get(dir);
+    if (running) return running;
+    const done = (async () => {
+      const t = await listFolders(dir);
+      if (stopping) return;
+      for (const d of t.folders) if (!ignored(d) || d === root) watchDir(d);
+      const walk = await walkFolder(dir);
+      if (stopping) return;
+      for (const f of walk.files) consider(f);
+      for (const p of [...t.problems, ...walk.problems]) once(`problem:${p.path}`, `cannot read ${p.path}: ${p.message}`);
+    })().finally(() => listing.delete(dir));
+    listing.set(dir, done);
+    return done;
+  }
+  /** a listing started by an event or a timer: its failure is told, not thrown */
+  function addTreeLater(dir: string): void {
+    addTree(dir).catch((e: unknown) => once(`problem:${dir}`, `cannot list ${dir}: ${toAppError(e).message}`));
   }
 
   function onChange(dir: string, name: string | null): void {
     if (stopping) return;
-    if (name === null) return addTree(dir);
+    if (name === null) return addTreeLater(dir);
     const p = path.join(dir, name);
     if (ignored(p)) return;
     let st: fs.Stats;
@@ -225,7 +239,7 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
     } catch {
       return; // gone again: the tick drops it from the waiting list
     }
-    if (st.isDirectory()) addTree(p);
+    if (st.isDirectory()) addTreeLater(p);
     else if (st.isFile()) consider(p);
   }
 
@@ -233,7 +247,7 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
     if (stopping) return;
     if (!fs.existsSync(root)) return once(`root-missing`, `${root} is not there; waiting for it to come back`);
     reported.delete('root-missing');
-    addTree(root);
+    addTreeLater(root);
   }
 
   function tick(): void {
@@ -459,10 +473,11 @@ export function watchFolder(opts: WatchOptions): FolderWatcher {
   opts.signal?.addEventListener('abort', onAbort);
 
   const ready = new Promise<void>((resolve, reject) => {
-    setImmediate(() => {
+    setImmediate(async () => {
       try {
         if (stopping) return resolve();
-        addTree(root);
+        await addTree(root);
+        if (stopping) return resolve();
         tickTimer = setInterval(tick, tickMs);
         rescanTimer = setInterval(rescan, rescanMs);
         publish('');
