@@ -2,10 +2,10 @@
 // traced (plain shipped model, no correction applied) that a clinician corrected or marked
 // reviewed. Clinic models are folders beside the database (clinic-models/<id>/adaptation.json);
 // the one in use is a setting, and is used only if it beat its parent on the clinic's held-out cases.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/errors.js';
+import { fileSha256 } from '../util/sha256.js';
 import type { CaseStore } from '../db/store.js';
 import type { Pt } from '../../src-shared/metrics.js';
 import type { ImageLibrary } from '../services/image-library.js';
@@ -186,8 +186,4 @@ export function useClinicModel(store: CaseStore, parent: LoadedModel, id: string
   if (!m.beatsParent) throw new AppError('bad_request', `clinic model ${id} did not beat the shipped model on the clinic's held-out cases: not used`);
   store.setSetting('clinic.model', id);
   return m;
-}
-
-function fileSha256(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }

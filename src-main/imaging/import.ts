@@ -1,6 +1,6 @@
 // The import service: a path in, an 8-bit grey image and its description out, or a typed
 // AppError. Dispatch is by content, never by file name.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/sha256.js';
 import { AppError } from '../../src-shared/errors.js';
 import { readHead, readWholeFile, statImageFile } from './read-file.js';
 import { SNIFF_BYTES, sniffFormat } from './sniff.js';
@@ -48,7 +48,7 @@ async function readImage(filePath: string, opts: ImportOptions, reduceTo?: Reduc
     format,
     sourcePath: filePath,
     fileSize: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256Hex(bytes),
   };
 
   try {

@@ -1,7 +1,7 @@
 // Loads an ONNX model with its card, picks an execution provider, and runs it. One session is
 // shared by all callers; runs are queued so concurrent requests never oversubscribe the CPU.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { fileSha256 } from '../util/sha256.js';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,7 +118,7 @@ export async function loadModel(opts: LoadOptions = {}): Promise<LoadedModel> {
   const onnxPath = path.join(path.dirname(cardPath), card.file);
   if (!fs.existsSync(onnxPath)) throw new AppError('model_invalid', `model file ${onnxPath} named by its card is missing`);
   if (opts.verifyHash !== false) {
-    const sha = crypto.createHash('sha256').update(fs.readFileSync(onnxPath)).digest('hex');
+    const sha = fileSha256(onnxPath);
     if (sha !== card.sha256) throw new AppError('model_invalid', `model file ${card.file} does not match its card (sha256 differs)`);
   }
   const wanted = (process.env.MEDSAPIENS_EP as ProviderName | undefined) ?? opts.provider ?? 'auto';
@@ -266,7 +266,7 @@ async function loadCompanion<T extends { file: string; sha256: string }>(
     const card = parsed.data;
     const file = path.join(path.dirname(cardFile), card.file);
     if (!fs.existsSync(file)) throw new Error(`${what} model ${file} named by its card is missing`);
-    if (verify && crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') !== card.sha256) throw new Error(`${what} model ${card.file} does not match its card (sha256 differs)`);
+    if (verify && fileSha256(file) !== card.sha256) throw new Error(`${what} model ${card.file} does not match its card (sha256 differs)`);
     const session = await ort.InferenceSession.create(file, options);
     return { card, session };
   } catch (e) {

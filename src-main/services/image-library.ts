@@ -3,13 +3,13 @@
 // Whenever a case's pixels are read, the bytes read are checked against the hash the case was
 // imported with: a file changed or replaced under the same name is a clear state of the case
 // (image_changed), a file gone is another (image_missing), and another image is never shown.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/errors.js';
 import type { DecodedImage } from '../imaging/types.js';
 import { importImage } from '../imaging/import.js';
 import { copyPrivateFile, makePrivateDir } from '../util/private-files.js';
+import { sha256Hex } from '../util/sha256.js';
 
 export interface ImageLibrary {
   folder: string;
@@ -65,7 +65,7 @@ export function createImageLibrary(folder: string, cacheSize = 4): ImageLibrary 
       } catch (e) {
         throw new AppError('not_found', `cannot read ${file}: ${(e as Error).message}`, { path: file });
       }
-      if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
+      if (sha256Hex(bytes) !== sha256) {
         throw new AppError('bad_request', `${shown} is not this case's image (its content differs from the file imported): choose the original, or import this file as a new case`, { path: file });
       }
       const dst = target(sha256);
