@@ -54,6 +54,8 @@ export function App({ transport }: { transport: Transport }) {
   const [superimposition, setSuperimposition] = useState<Superimposition | null>(null);
   // the later films blended over the first, and how strongly
   const [blend, setBlend] = useState({ on: false, opacity: 0.5 });
+  // the analysis's lines over the image: on unless the user turned them off
+  const [showLines, setShowLines] = useState(() => localStorage.getItem('medsapiens.showLines') !== '0');
 
   const { status, error: statusError, refresh: refreshStatus } = useSystemStatus(api);
   const tasks = useTasks(transport);
@@ -327,6 +329,12 @@ export function App({ transport }: { transport: Transport }) {
           onLiveMove={liveTracing.move}
           onLandmarksDrawn={perf.landmarksDrawn}
           overlay={overlay}
+          analysisId={analysisId}
+          showLines={showLines}
+          onShowLines={(on) => {
+            setShowLines(on);
+            localStorage.setItem('medsapiens.showLines', on ? '1' : '0');
+          }}
         />
       </main>
       <aside className="right">

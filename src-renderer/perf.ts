@@ -13,18 +13,23 @@ export interface PerfLog {
   imports: ImportTiming[];
   /** one entry per live measurement update while dragging: landmark moved -> panel committed */
   measurementUpdateMs: number[];
+  /** the same for the analysis lines drawn over the image: landmark moved -> lines committed */
+  linesUpdateMs: number[];
   clear(): void;
 }
 
 const pendingDraw = new Map<number, { started: number; entry: ImportTiming }>();
 let measureStart: number | null = null;
+let linesStart: number | null = null;
 
 const log: PerfLog = {
   imports: [],
   measurementUpdateMs: [],
+  linesUpdateMs: [],
   clear() {
     log.imports.length = 0;
     log.measurementUpdateMs.length = 0;
+    log.linesUpdateMs.length = 0;
   },
 };
 
@@ -48,6 +53,12 @@ export const perf = {
   },
   measurementUpdateStarted(): void {
     measureStart ??= performance.now();
+    linesStart ??= performance.now();
+  },
+  linesUpdateCommitted(): void {
+    if (linesStart === null) return;
+    log.linesUpdateMs.push(performance.now() - linesStart);
+    linesStart = null;
   },
   measurementUpdateCommitted(): void {
     if (measureStart === null) return;

@@ -25,8 +25,8 @@ export function StatusBar({ status, statusError, tasks, activity }: Props) {
       ) : !status ? (
         <span className="muted">Connecting…</span>
       ) : status.model ? (
-        <span data-testid="provider" title={`${status.model.name} ${status.model.version}`}>
-          Model {status.model.name} {status.model.version} on {status.model.provider.description}
+        <span data-testid="provider" data-gpu={status.model.provider.gpu} title={`${status.model.name} ${status.model.version} on ${status.model.provider.description}`}>
+          {status.model.provider.gpu ? `Model runs on the GPU (${status.model.provider.name.toUpperCase()})` : 'Model runs on the CPU'}
         </span>
       ) : status.modelError ? (
         <span className="error" role="alert" data-testid="model-error">

@@ -9,6 +9,7 @@ import { initCornerstone } from './cornerstone.js';
 import type { ImageRef } from './imageIds.js';
 import { ViewerController, type ViewerCallbacks, type ViewerMode } from './ViewerController.js';
 import { OverlayTracings, type OverlayTracing } from './OverlayTracings.js';
+import { AnalysisLines } from './AnalysisLines.js';
 import { Enums as CoreEnums } from '@cornerstonejs/core';
 import { asAppError } from '../api/envelope.js';
 import { fileToBase64 } from '../util/files.js';
@@ -29,6 +30,10 @@ interface Props extends ViewerCallbacks {
   onRedo(): void;
   /** tracings to draw over the image (a superimposition), in its pixels */
   overlay?: readonly OverlayTracing[] | null;
+  /** the analysis whose lines are drawn over the image, when shown */
+  analysisId?: string;
+  showLines?: boolean;
+  onShowLines?(on: boolean): void;
 }
 
 declare global {
@@ -44,7 +49,7 @@ const MODES: { kind: 'adjust' | 'pan' | 'zoom'; label: string; title: string }[]
   { kind: 'zoom', label: 'Zoom', title: 'Drag to zoom' },
 ];
 
-export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, canRedo, onUndo, onRedo, overlay, ...callbacks }: Props) {
+export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, canRedo, onUndo, onRedo, overlay, analysisId, showLines, onShowLines, ...callbacks }: Props) {
   const element = useRef<HTMLDivElement>(null);
   const [ctrl, setCtrl] = useState<ViewerController | null>(null);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
@@ -138,11 +143,11 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
   const [, setRendered] = useState(0);
   useEffect(() => {
     const el = element.current;
-    if (!ctrl || !el || !overlay?.length) return;
+    if (!ctrl || !el || (!overlay?.length && !showLines)) return;
     const again = () => setRendered((n) => n + 1);
     el.addEventListener(CoreEnums.Events.IMAGE_RENDERED, again);
     return () => el.removeEventListener(CoreEnums.Events.IMAGE_RENDERED, again);
-  }, [ctrl, overlay]);
+  }, [ctrl, overlay, showLines]);
   const toBox = (p: ImagePoint) => {
     const c = ctrl?.imageToClient(p);
     const r = wrap.current?.getBoundingClientRect();
@@ -164,6 +169,11 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
         <button type="button" onClick={() => ctrl?.fit()} disabled={!detail}>
           Fit
         </button>
+        {onShowLines && (
+          <button type="button" aria-pressed={!!showLines} onClick={() => onShowLines(!showLines)} disabled={!detail} title="Draw the chosen analysis's lines and planes over the image" data-testid="toggle-lines">
+            Lines
+          </button>
+        )}
         <button type="button" onClick={() => ctrl?.resetWindow()} disabled={!detail}>
           Reset W/L
         </button>
@@ -179,6 +189,7 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
       </div>
       <div className="viewport-wrap" ref={wrap}>
         <div ref={element} className="viewport" data-testid="viewport" />
+        {detail && showLines && analysisId && <AnalysisLines analysisId={analysisId} toBox={toBox} />}
         {detail && overlay && overlay.length > 0 && <OverlayTracings tracings={overlay} toBox={toBox} />}
         {!detail && <div className="viewport-empty">Open a case or import a cephalogram</div>}
         {error && (
