@@ -50,7 +50,16 @@ export class ViewerController {
     group.addTool(WindowLevelTool.toolName);
     group.addTool(PanTool.toolName);
     group.addTool(ZoomTool.toolName);
-    group.addTool(LengthTool.toolName);
+    group.addTool(LengthTool.toolName, {
+      // world units are mm on a calibrated image and pixels on one without spacing (its plane says
+      // 1 mm per pixel to Cornerstone): the label must not call pixels millimetres
+      getTextLines: (data: { cachedStats?: Record<string, { length?: number }> }, targetId: string) => {
+        const length = data.cachedStats?.[targetId]?.length;
+        if (length === undefined || length === null || Number.isNaN(length)) return undefined;
+        const calibrated = !!(this.csImageId && parseCornerstoneId(this.csImageId)?.spacing);
+        return [calibrated ? `${length.toFixed(1)} mm` : `${length.toFixed(0)} px`];
+      },
+    });
     group.addTool(LANDMARK_TOOL_NAME, {
       onMoved: (id: string, p: ImagePoint) => this.callbacks.onMoved(id, p),
       onPlaced: (id: string, p: ImagePoint) => this.callbacks.onPlaced(id, p),

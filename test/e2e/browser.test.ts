@@ -353,6 +353,10 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
     await page.mouse.click(a.x, a.y);
     await page.mouse.move(b.x, b.y, { steps: 8 });
     await page.mouse.click(b.x, b.y);
+    // the draft is a length in pixels until it is saved: the image has no spacing yet
+    const labels = () => page.locator('[data-testid="viewport"] svg text').allTextContents();
+    await waitFor('the draft labelled in px', async () => (await labels()).some((t) => /^\d+ px$/.test(t.trim())));
+    assert.ok(!(await labels()).some((t) => /mm$/.test(t.trim())), `an uncalibrated draft labelled in mm: ${(await labels()).join(' | ')}`);
     await page.getByLabel('Ruler length in mm').fill('50');
     await page.getByRole('button', { name: 'Save ruler' }).click();
     const calibrated = await waitFor('the ruler stored', async () => (await api('cases.get', { imageId })).ruler);
