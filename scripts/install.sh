@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what MedSapiens needs on a fresh Debian/Ubuntu machine: system packages (Python for
 # the training tests, Chromium for the browser tests, poppler for report checks, R's psych as the
-# reference for agreement statistics, libjpeg's headers
-# for the native JPEG reader) and npm packages.
+# reference for agreement statistics, libjpeg's headers for the native JPEG reader, dcmtk and
+# Orthanc (with its DICOMweb plugin) as the real devices and PACS of the DICOM networking tests;
+# the tests start their own Orthanc on loopback ports, the package's service is not used) and npm packages.
 # Offline-friendly: only Debian's archive and the npm registry are used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libjpeg-dev python3-torch python3-torchvision python3-onnx python3-pil python3-scipy python3-numpy python3-opencv chromium poppler-utils strace r-cran-psych)
+APT_PACKAGES=(libjpeg-dev dcmtk orthanc orthanc-dicomweb python3-torch python3-torchvision python3-onnx python3-pil python3-scipy python3-numpy python3-opencv chromium poppler-utils strace r-cran-psych)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -40,6 +40,8 @@ const METHODS = [
   'batch.start',
   'watch.status',
   'watch.set',
+  'dicom.receiver.status',
+  'dicom.receiver.set',
 ] as const;
 
 const api: Record<string, unknown> = {};

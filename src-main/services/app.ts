@@ -17,6 +17,8 @@ import { createHandlers, createPixelSource, type ApiHandlers, type PixelSource }
 import { createImageLibrary, type ImageLibrary } from './image-library.js';
 import { reportForCase } from '../reports/index.js';
 import { createWatchSetting } from './watch-setting.js';
+import { createDicomReceiver } from '../dicom-net/receiver.js';
+import type { DicomReceiverConfig, DicomReceiverStatus } from '../../src-shared/api/contract.js';
 import { nativeJpegStatus } from '../imaging/codecs/native-jpeg.js';
 
 export interface AppOptions {
@@ -28,8 +30,11 @@ export interface AppOptions {
   /** a folder to watch for this run (the command line): files an X-ray device writes there are
    *  imported and traced as they land. It overrides the saved setting without changing it. */
   watch?: string;
-  /** watch the folder saved in the settings: hosts of the UI (serve, Electron), not one-shot commands */
+  /** watch the folder saved in the settings and start the DICOM receiver if it is enabled there:
+   *  hosts of the UI (serve, Electron), not one-shot commands */
   resumeWatch?: boolean;
+  /** the DICOM receiver's setup for this run (the command line), in place of the saved one */
+  dicom?: DicomReceiverConfig;
 }
 
 export interface App {
@@ -39,6 +44,8 @@ export interface App {
   handlers: ApiHandlers;
   pixels: PixelSource;
   model(): Promise<LoadedModel>;
+  /** resolves once the DICOM receiver has started (or was found off, or could not start) */
+  dicomStarted: Promise<DicomReceiverStatus>;
   close(): Promise<void>;
 }
 
@@ -93,8 +100,10 @@ export function createApp(opts: AppOptions = {}): App {
     await old?.close();
   };
   const watch = createWatchSetting({ store, library, model, events, log });
+  const dicom = createDicomReceiver({ store, library, model, events, log });
   const handlers = createHandlers({
     watch,
+    dicom,
     store,
     library,
     events,
@@ -116,6 +125,7 @@ export function createApp(opts: AppOptions = {}): App {
     },
   });
   if (opts.watch || opts.resumeWatch) void watch.resume(opts.watch);
+  const dicomStarted = opts.dicom || opts.resumeWatch ? dicom.resume(opts.dicom) : Promise.resolve(dicom.status());
   return {
     store,
     library,
@@ -123,8 +133,10 @@ export function createApp(opts: AppOptions = {}): App {
     handlers,
     pixels: createPixelSource(store, library),
     model,
+    dicomStarted,
     async close() {
       await deep.close();
+      await dicom.close();
       await watch.close();
       await Promise.allSettled([...running]);
       // a model still loading is closed once it is there

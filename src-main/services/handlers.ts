@@ -25,6 +25,7 @@ import { makeUploadDir } from './upload-dirs.js';
 
 export const MAX_PARALLEL_IMPORTS = 2;
 import type { WatchSetting } from './watch-setting.js';
+import type { DicomReceiver } from '../dicom-net/receiver.js';
 import type { DeepAdaptation } from '../adaptation/deep-job.js';
 
 export type { EventBus } from './events.js';
@@ -40,6 +41,8 @@ export interface HandlerDeps {
   version: string;
   startBatch: (folder: string) => string;
   watch: WatchSetting;
+  /** the DICOM receiver (storage SCP) */
+  dicom: DicomReceiver;
   createReport?: (req: ApiRequest<'reports.create'>) => Promise<ApiResponse<'reports.create'>>;
   /** the run's --model folder, where one was given */
   modelDir?: string;
@@ -278,6 +281,12 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     },
     async 'watch.set'(req) {
       return d.watch.set(req.folder);
+    },
+    async 'dicom.receiver.status'() {
+      return d.dicom.status();
+    },
+    async 'dicom.receiver.set'(req) {
+      return d.dicom.set(req);
     },
   };
 }

@@ -127,6 +127,44 @@ export const WatchStatusSchema = z.object({
 });
 export type WatchStatus = z.infer<typeof WatchStatusSchema>;
 
+/** A DICOM application entity title: 1–16 characters of the default repertoire, no backslash. */
+export const AeTitleSchema = z
+  .string()
+  .trim()
+  .regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, 'an AE title is 1 to 16 plain characters (letters, digits, spaces, no backslash)');
+
+/** The DICOM receiver (storage SCP) as the clinic sets it up; off unless enabled. */
+export const DicomReceiverConfigSchema = z.object({
+  enabled: z.boolean(),
+  port: z.number().int().min(1).max(65535),
+  aeTitle: AeTitleSchema,
+  /** senders' AE titles allowed to store; empty: any */
+  allowedCallingAeTitles: z.array(AeTitleSchema).max(100),
+  /** senders' IP addresses allowed; empty: any */
+  allowedHosts: z.array(z.string().trim().regex(/^[0-9A-Fa-f:.]{2,45}$/, 'a host is an IP address')).max(100),
+});
+export type DicomReceiverConfig = z.infer<typeof DicomReceiverConfigSchema>;
+
+export const DicomReceiverStatusSchema = z.object({
+  config: DicomReceiverConfigSchema,
+  /** the saved setting, or the command line for this run only */
+  source: z.enum(['setting', 'command-line']),
+  listening: z.boolean(),
+  /** the folder received objects wait in until they are imported */
+  inbox: z.string(),
+  /** counts for this run of the app */
+  received: z.number().int().nonnegative(),
+  refused: z.number().int().nonnegative(),
+  imported: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  waiting: z.number().int().nonnegative(),
+  /** the latest events, newest first */
+  recent: z.array(z.object({ at: z.string(), ok: z.boolean(), callingAeTitle: z.string(), host: z.string(), message: z.string() })).max(20),
+  /** why it is not listening (port taken, ...) */
+  error: z.string().nullable(),
+});
+export type DicomReceiverStatus = z.infer<typeof DicomReceiverStatusSchema>;
+
 /** The clinic's adaptation: how many corrected cases it has, the clinic models learnt from them
  *  (leave-one-out figures on the clinic's own cases), the one in use. */
 export const ClinicStatusSchema = z.object({
@@ -269,6 +307,9 @@ export const API = {
   'watch.status': { request: Empty, response: WatchStatusSchema },
   /** a full folder path to watch from now on (remembered), or null to stop watching */
   'watch.set': { request: z.object({ folder: z.string().trim().min(1).nullable() }), response: WatchStatusSchema },
+  'dicom.receiver.status': { request: Empty, response: DicomReceiverStatusSchema },
+  /** change the DICOM receiver's setup (remembered); enabled: false stops it */
+  'dicom.receiver.set': { request: DicomReceiverConfigSchema, response: DicomReceiverStatusSchema },
 } as const;
 
 export type ApiName = keyof typeof API;
