@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'conflict', // concurrent modification
   'image_missing', // a case's image file is gone (from the library and from where it came): relink or re-import
   'image_changed', // a case's image file no longer has the content it was imported with
+  'unreachable', // a network peer (the PACS) does not answer, refuses the association, or fails the operation
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -65,5 +66,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   image_missing: 410,
   image_changed: 409,
+  unreachable: 502,
   internal: 500,
 };

@@ -18,6 +18,7 @@ const { registerWatch } = await import('./commands/watch.js');
 const { registerAdapt } = await import('./commands/adapt.js');
 const { registerAgreement } = await import('./commands/agreement.js');
 const { registerSuperimpose } = await import('./commands/superimpose.js');
+const { registerPacs } = await import('./commands/pacs.js');
 const { appVersion } = await import('../services/app.js');
 
 const program = new Command();
@@ -34,6 +35,7 @@ registerWatch(program);
 registerAdapt(program);
 registerAgreement(program);
 registerSuperimpose(program);
+registerPacs(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,7 +3,7 @@
 // when read back, and a value that no longer parses (a file written by a newer version) reads as
 // unset rather than as something the app cannot use.
 import { z } from 'zod';
-import { DicomReceiverConfigSchema } from '../../src-shared/api/contract.js';
+import { DicomReceiverConfigSchema, PacsConfigSchema } from '../../src-shared/api/contract.js';
 import { AppError } from '../../src-shared/errors.js';
 import type { Db } from './open.js';
 import { parseInput } from './inputs.js';
@@ -15,6 +15,8 @@ export const SETTINGS = {
   'clinic.model': z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
   /** the DICOM receiver's setup (storage SCP) */
   'dicom.receiver': DicomReceiverConfigSchema,
+  /** the PACS: query, retrieve, and where results are sent */
+  'dicom.pacs': PacsConfigSchema,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

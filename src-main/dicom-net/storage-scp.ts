@@ -12,7 +12,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import dimse from 'dcmjs-dimse';
+import dimse from './dimse.js';
 import { toAppError } from '../../src-shared/errors.js';
 import { probeImage } from '../imaging/probe.js';
 import { DEFAULT_LIMITS } from '../imaging/limits.js';
@@ -22,9 +22,6 @@ import { CappedFileStream } from './store-stream.js';
 
 const { Server, Scp, Dataset, constants, responses } = dimse;
 const { PresentationContextResult, RejectResult, RejectSource, RejectReason, SopClass, StorageClass, Status } = constants;
-
-// dcmjs-dimse logs every PDU to the console at its default level; the app logs what matters itself
-dimse.log.setLevel('silent');
 
 /** C-STORE statuses (PS3.4 B.2.3); the library names only some of them */
 export const STORE_STATUS = {

@@ -42,6 +42,12 @@ const METHODS = [
   'watch.set',
   'dicom.receiver.status',
   'dicom.receiver.set',
+  'pacs.status',
+  'pacs.set',
+  'pacs.echo',
+  'pacs.query',
+  'pacs.retrieve',
+  'pacs.send',
 ] as const;
 
 const api: Record<string, unknown> = {};

@@ -18,7 +18,8 @@ import { createImageLibrary, type ImageLibrary } from './image-library.js';
 import { reportForCase } from '../reports/index.js';
 import { createWatchSetting } from './watch-setting.js';
 import { createDicomReceiver } from '../dicom-net/receiver.js';
-import type { DicomReceiverConfig, DicomReceiverStatus } from '../../src-shared/api/contract.js';
+import { createPacsService } from '../dicom-net/pacs.js';
+import type { DicomReceiverConfig, DicomReceiverStatus, PacsConfig } from '../../src-shared/api/contract.js';
 import { nativeJpegStatus } from '../imaging/codecs/native-jpeg.js';
 
 export interface AppOptions {
@@ -35,6 +36,8 @@ export interface AppOptions {
   resumeWatch?: boolean;
   /** the DICOM receiver's setup for this run (the command line), in place of the saved one */
   dicom?: DicomReceiverConfig;
+  /** the PACS for this run (the command line), in place of the saved one */
+  pacs?: PacsConfig;
 }
 
 export interface App {
@@ -101,9 +104,11 @@ export function createApp(opts: AppOptions = {}): App {
   };
   const watch = createWatchSetting({ store, library, model, events, log });
   const dicom = createDicomReceiver({ store, library, model, events, log });
+  const pacs = createPacsService({ store, library, receiver: dicom, log, override: opts.pacs });
   const handlers = createHandlers({
     watch,
     dicom,
+    pacs,
     store,
     library,
     events,
@@ -136,6 +141,7 @@ export function createApp(opts: AppOptions = {}): App {
     dicomStarted,
     async close() {
       await deep.close();
+      await pacs.idle();
       await dicom.close();
       await watch.close();
       await Promise.allSettled([...running]);

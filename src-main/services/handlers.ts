@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiName, ApiRequest, ApiResponse } from '../../src-shared/api/contract.js';
+import { PacsConfigSchema } from '../../src-shared/api/contract.js';
 import { AppError, toAppError } from '../../src-shared/errors.js';
 import { MANUAL_SET_MODEL } from '../../src-shared/landmarks.js';
 import type { CaseStore } from '../db/store.js';
@@ -26,6 +27,7 @@ import { makeUploadDir } from './upload-dirs.js';
 export const MAX_PARALLEL_IMPORTS = 2;
 import type { WatchSetting } from './watch-setting.js';
 import type { DicomReceiver } from '../dicom-net/receiver.js';
+import type { PacsService } from '../dicom-net/pacs.js';
 import type { DeepAdaptation } from '../adaptation/deep-job.js';
 
 export type { EventBus } from './events.js';
@@ -43,6 +45,8 @@ export interface HandlerDeps {
   watch: WatchSetting;
   /** the DICOM receiver (storage SCP) */
   dicom: DicomReceiver;
+  /** the clinic's PACS: query, retrieve, send results */
+  pacs: PacsService;
   createReport?: (req: ApiRequest<'reports.create'>) => Promise<ApiResponse<'reports.create'>>;
   /** the run's --model folder, where one was given */
   modelDir?: string;
@@ -209,7 +213,9 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       return landmarkSetView(store.acceptPoint(req.setId, req.landmarkId));
     },
     async 'landmarks.setReviewed'(req) {
-      return landmarkSetView(store.setReviewed(req.setId, req.reviewed));
+      const state = store.setReviewed(req.setId, req.reviewed);
+      if (req.reviewed) d.pacs.reviewed(state.set.imageId);
+      return landmarkSetView(state);
     },
     async 'landmarks.createSet'(req) {
       return landmarkSetView(store.createEmptySet(req.imageId, MANUAL_SET_MODEL, '1'));
@@ -287,6 +293,24 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     },
     async 'dicom.receiver.set'(req) {
       return d.dicom.set(req);
+    },
+    async 'pacs.status'() {
+      return d.pacs.status();
+    },
+    async 'pacs.set'(req) {
+      return d.pacs.set(req.config ? PacsConfigSchema.parse(req.config) : null);
+    },
+    async 'pacs.echo'() {
+      return d.pacs.echo();
+    },
+    async 'pacs.query'(req) {
+      return { studies: await d.pacs.query(req) };
+    },
+    async 'pacs.retrieve'(req) {
+      return d.pacs.retrieve(req.studyUid);
+    },
+    async 'pacs.send'(req) {
+      return { outcomes: await d.pacs.send(req) };
     },
   };
 }

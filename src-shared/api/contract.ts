@@ -165,6 +165,59 @@ export const DicomReceiverStatusSchema = z.object({
 });
 export type DicomReceiverStatus = z.infer<typeof DicomReceiverStatusSchema>;
 
+/** The PACS the app queries, retrieves from and sends results to. */
+export const PacsConfigSchema = z.object({
+  aeTitle: AeTitleSchema,
+  host: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.:_-]+$/, 'a host is a name or an IP address'),
+  port: z.number().int().min(1).max(65535),
+  /** store the SR and the PDF to the PACS when a tracing is marked reviewed */
+  sendAfterReview: z.boolean(),
+  /** the analyses those automatic sends report */
+  analyses: z.array(z.string().min(1).max(64)).min(1).max(20).default(['steiner']),
+});
+export type PacsConfig = z.infer<typeof PacsConfigSchema>;
+
+export const ResultKindSchema = z.enum(['sr', 'pdf']);
+
+export const PacsSendOutcomeSchema = z.object({
+  kind: ResultKindSchema,
+  sopInstanceUid: z.string(),
+  ok: z.boolean(),
+  status: z.number().int().nullable(),
+  message: z.string(),
+});
+
+export const PacsStatusSchema = z.object({
+  config: PacsConfigSchema.nullable(),
+  /** our AE title when we call the PACS (the receiver's) */
+  callingAeTitle: z.string(),
+  /** the latest sends, newest first */
+  recent: z
+    .array(z.object({ at: z.string(), imageId: z.number().int().positive(), automatic: z.boolean(), outcomes: z.array(PacsSendOutcomeSchema), error: z.string().nullable() }))
+    .max(20),
+});
+export type PacsStatus = z.infer<typeof PacsStatusSchema>;
+
+const dicomDate = z.string().regex(/^\d{8}$/, 'a date is YYYYMMDD');
+export const PacsQuerySchema = z.object({
+  patientName: z.string().trim().max(64).optional(),
+  patientId: z.string().trim().max(64).optional(),
+  dateFrom: dicomDate.optional(),
+  dateTo: dicomDate.optional(),
+  modality: z.string().trim().regex(/^[A-Z]{0,16}$/).optional(),
+});
+export const PacsStudySchema = z.object({
+  studyUid: z.string(),
+  patientName: z.string().nullable(),
+  patientId: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  studyDate: z.string().nullable(),
+  description: z.string().nullable(),
+  modalities: z.array(z.string()),
+  instances: z.number().int().nonnegative().nullable(),
+});
+export type PacsStudy = z.infer<typeof PacsStudySchema>;
+
 /** The clinic's adaptation: how many corrected cases it has, the clinic models learnt from them
  *  (leave-one-out figures on the clinic's own cases), the one in use. */
 export const ClinicStatusSchema = z.object({
@@ -310,6 +363,24 @@ export const API = {
   'dicom.receiver.status': { request: Empty, response: DicomReceiverStatusSchema },
   /** change the DICOM receiver's setup (remembered); enabled: false stops it */
   'dicom.receiver.set': { request: DicomReceiverConfigSchema, response: DicomReceiverStatusSchema },
+  'pacs.status': { request: Empty, response: PacsStatusSchema },
+  /** the PACS to work with (remembered), or null to forget it */
+  'pacs.set': { request: z.object({ config: PacsConfigSchema.nullable() }), response: PacsStatusSchema },
+  /** C-ECHO: does the configured PACS answer us? */
+  'pacs.echo': { request: Empty, response: z.object({ ok: z.literal(true), ms: z.number().nonnegative() }) },
+  /** studies on the PACS matching the query (C-FIND, study level; a name matches as a prefix) */
+  'pacs.query': { request: PacsQuerySchema, response: z.object({ studies: z.array(PacsStudySchema) }) },
+  /** pull a study to the app (C-MOVE to the receiver, which must be listening); its images are
+   *  imported and traced as they arrive */
+  'pacs.retrieve': {
+    request: z.object({ studyUid: z.string().regex(/^[0-9.]{1,64}$/) }),
+    response: z.object({ completed: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), warnings: z.number().int().nonnegative() }),
+  },
+  /** store the case's tracing (SR) and report (Encapsulated PDF) to the PACS */
+  'pacs.send': {
+    request: z.object({ imageId: z.number().int().positive(), analyses: z.array(z.string()).min(1).max(20), kinds: z.array(ResultKindSchema).min(1).max(2) }),
+    response: z.object({ outcomes: z.array(PacsSendOutcomeSchema) }),
+  },
 } as const;
 
 export type ApiName = keyof typeof API;
