@@ -8,6 +8,7 @@ import { asAppError } from './api/envelope.js';
 import type { Transport } from './api/transport.js';
 import { CaseList } from './cases/CaseList.js';
 import { WatchFolder } from './cases/WatchFolder.js';
+import { DicomNetwork } from './cases/DicomNetwork.js';
 import { ClinicAdaptation } from './cases/ClinicAdaptation.js';
 import { calibrationOf, mmPerPixelOf } from './cases/calibration.js';
 import { filesFromDrop } from './cases/dropFiles.js';
@@ -19,6 +20,7 @@ import { useShortcuts } from './landmarks/useShortcuts.js';
 import { Calibration } from './panels/Calibration.js';
 import { Measurements } from './panels/Measurements.js';
 import { ReportExport } from './panels/ReportExport.js';
+import { SendToPacs } from './panels/SendToPacs.js';
 import { Timeline } from './panels/Timeline.js';
 import { ModelAgreement } from './panels/ModelAgreement.js';
 import { useBlendImages } from './viewer/useBlendImages.js';
@@ -279,6 +281,7 @@ export function App({ transport }: { transport: Transport }) {
           onDismissOutcomes={() => setOutcomes([])}
         />
         <WatchFolder api={api} onProcessed={refreshCases} />
+        <DicomNetwork api={api} analysisId={analysisId} onProcessed={refreshCases} />
         <ClinicAdaptation api={api} casesVersion={cases} />
         <ModelAgreement api={api} analysisId={analysisId} casesVersion={cases} />
       </aside>
@@ -361,6 +364,7 @@ export function App({ transport }: { transport: Transport }) {
           />
         )}
         {detail && <ReportExport api={api} imageId={detail.imageId} analysisId={analysisId} />}
+        {detail?.format === 'dicom' && <SendToPacs api={api} imageId={detail.imageId} analysisId={analysisId} />}
         {detail && <Timeline api={api} detail={detail} analysisId={analysisId} shown={superimposition} onShow={setSuperimposition} onOpen={(id) => void openCase(id)} blend={blend} onBlend={setBlend} />}
         {detail && (
           <LandmarkPanel

@@ -98,11 +98,11 @@ export function createDicomReceiver(d: DicomReceiverDeps): DicomReceiver {
           const name = path.basename(r.file);
           if (r.ok) {
             counts.imported++;
-            note({ ok: true, callingAeTitle: '', host: '', message: `${name} imported and traced (${r.landmarks} landmarks)${r.duplicate ? ', already in the library' : ''}` });
+            note({ ok: true, callingAeTitle: '', host: '', message: `imported and traced (${r.landmarks} landmarks)${r.duplicate ? ': the same image was already in the library' : ''}` });
             fs.rmSync(r.file, { force: true });
           } else {
             counts.failed++;
-            note({ ok: false, callingAeTitle: '', host: '', message: `${name} could not be imported: ${r.error.message}` });
+            note({ ok: false, callingAeTitle: '', host: '', message: `an image could not be imported: ${r.error.message}` });
             d.log(`DICOM receiver: ${name} could not be imported: ${r.error.message} (kept in ${failedDir})`);
             try {
               fs.mkdirSync(failedDir, { recursive: true, mode: 0o700 });
@@ -124,7 +124,7 @@ export function createDicomReceiver(d: DicomReceiverDeps): DicomReceiver {
         log: d.log,
         onStored: (e) => {
           counts.received++;
-          note({ ok: true, callingAeTitle: e.callingAeTitle, host: e.host, message: `received ${path.basename(e.file)} (${(e.bytes / 2 ** 20).toFixed(1)} MB)` });
+          note({ ok: true, callingAeTitle: e.callingAeTitle, host: e.host, message: `received an image (${(e.bytes / 2 ** 20).toFixed(1)} MB)` });
         },
         onRefused: (e) => {
           counts.refused++;
