@@ -19,6 +19,7 @@ const { registerAdapt } = await import('./commands/adapt.js');
 const { registerAgreement } = await import('./commands/agreement.js');
 const { registerSuperimpose } = await import('./commands/superimpose.js');
 const { registerPacs } = await import('./commands/pacs.js');
+const { registerBenchDicom } = await import('./commands/bench-dicom.js');
 const { appVersion } = await import('../services/app.js');
 
 const program = new Command();
@@ -36,6 +37,7 @@ registerAdapt(program);
 registerAgreement(program);
 registerSuperimpose(program);
 registerPacs(program);
+registerBenchDicom(program);
 
 try {
   await program.parseAsync(process.argv);

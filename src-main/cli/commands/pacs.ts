@@ -79,7 +79,7 @@ export function registerPacs(program: Command): void {
       try {
         const receiving = app.handlers['dicom.receiver.status']({});
         if (!(await receiving).listening) throw new AppError('bad_request', `the receiver cannot listen: ${(await receiving).error}`);
-        const before = new Set(app.store.listCases({ limit: 100000 }).map((c) => c.imageId));
+        const before = new Set(app.store.listCases({ limit: 10000 }).map((c) => c.imageId));
         const r = await app.handlers['pacs.retrieve']({ studyUid: opts.study });
         info(`${r.completed} image(s) sent by the PACS, ${r.failed} failed; importing and tracing`);
         // every object received is imported (or fails) before the run ends
@@ -88,7 +88,7 @@ export function registerPacs(program: Command): void {
           if (s.imported + s.failed >= s.received && s.waiting === 0) break;
           await new Promise((res) => setTimeout(res, 200));
         }
-        const added = app.store.listCases({ limit: 100000 }).filter((c) => !before.has(c.imageId));
+        const added = app.store.listCases({ limit: 10000 }).filter((c) => !before.has(c.imageId));
         writeResult(JSON.stringify({ ...r, cases: added.map((c) => ({ imageId: c.imageId, patientName: c.patientName, traced: c.currentSetId !== null })) }, null, 2) + '\n');
         if (r.failed) process.exitCode = 1;
       } finally {
