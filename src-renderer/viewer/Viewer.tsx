@@ -7,7 +7,8 @@ import { calibrationOf } from '../cases/calibration.js';
 import type { ImagePoint } from './coords.js';
 import { initCornerstone } from './cornerstone.js';
 import type { ImageRef } from './imageIds.js';
-import { ViewerController, type ViewerCallbacks, type ViewerMode } from './ViewerController.js';
+import { ViewerController, type ViewerCallbacks, type ViewerMode, type WindowPreset } from './ViewerController.js';
+import { ShortcutHelp } from './ShortcutHelp.js';
 import { OverlayTracings, type OverlayTracing } from './OverlayTracings.js';
 import { AnalysisLines } from './AnalysisLines.js';
 import { Enums as CoreEnums } from '@cornerstonejs/core';
@@ -39,14 +40,19 @@ interface Props extends ViewerCallbacks {
 declare global {
   interface Window {
     /** read-only view of the viewer for end-to-end tests: overlay position <-> image pixels */
-    __medsapiensViewer?: { clientToImage(x: number, y: number): ImagePoint | null; imageToClient(p: ImagePoint): { x: number; y: number } | null };
+    __medsapiensViewer?: {
+      clientToImage(x: number, y: number): ImagePoint | null;
+      imageToClient(p: ImagePoint): { x: number; y: number } | null;
+      zoom(): number | null;
+      voiRange(): { lower: number; upper: number } | null;
+    };
   }
 }
 
 const MODES: { kind: 'adjust' | 'pan' | 'zoom'; label: string; title: string }[] = [
-  { kind: 'adjust', label: 'W/L', title: 'Drag to change window/level (right drag zooms, middle drag pans, wheel zooms)' },
-  { kind: 'pan', label: 'Pan', title: 'Drag to pan' },
-  { kind: 'zoom', label: 'Zoom', title: 'Drag to zoom' },
+  { kind: 'adjust', label: 'W/L', title: 'Drag to change window/level (W; right drag zooms, middle drag pans, wheel zooms)' },
+  { kind: 'pan', label: 'Pan', title: 'Drag to pan (M)' },
+  { kind: 'zoom', label: 'Zoom', title: 'Drag to zoom (Z)' },
 ];
 
 export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, canRedo, onUndo, onRedo, overlay, analysisId, showLines, onShowLines, ...callbacks }: Props) {
@@ -55,6 +61,8 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   // bumped to show the image again after a relink
   const [attempt, setAttempt] = useState(0);
+  const [zoom, setZoom] = useState<number | null>(null);
+  const [help, setHelp] = useState(false);
   const latest = useRef<ViewerCallbacks>(callbacks);
   latest.current = callbacks;
 
@@ -71,8 +79,14 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
           onRulerDrawn: (...a) => latest.current.onRulerDrawn(...a),
           onLiveMove: (...a) => latest.current.onLiveMove(...a),
           onLandmarksDrawn: (...a) => latest.current.onLandmarksDrawn(...a),
+          onZoom: (z) => setZoom(z),
         });
-        window.__medsapiensViewer = { clientToImage: (x, y) => made?.clientToImage(x, y) ?? null, imageToClient: (p) => made?.imageToClient(p) ?? null };
+        window.__medsapiensViewer = {
+          clientToImage: (x, y) => made?.clientToImage(x, y) ?? null,
+          imageToClient: (p) => made?.imageToClient(p) ?? null,
+          zoom: () => made?.zoomLevel() ?? null,
+          voiRange: () => made?.voiRange() ?? null,
+        };
         setCtrl(made);
       })
       .catch((e: unknown) => setError({ code: 'internal', message: `The viewer cannot start: ${(e as Error).message}` }));
@@ -138,6 +152,37 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
     ctrl?.setMode(mode);
   }, [ctrl, mode]);
 
+  // keys of clinical viewers; never while typing in a field
+  const keyState = useRef({ ctrl, detail, showLines, onShowLines, onModeChange, help });
+  keyState.current = { ctrl, detail, showLines, onShowLines, onModeChange, help };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement | null;
+      if (e.ctrlKey || e.metaKey || e.altKey || (el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)))) return;
+      const k = keyState.current;
+      if (e.key === '?') setHelp((h) => !h);
+      else if (e.key === 'Escape' && k.help) setHelp(false);
+      else if (!k.detail || !k.ctrl) return;
+      else if (e.key === 'w' || e.key === 'W') k.onModeChange({ kind: 'adjust' });
+      else if (e.key === 'm' || e.key === 'M') k.onModeChange({ kind: 'pan' });
+      else if (e.key === 'z' || e.key === 'Z') k.onModeChange({ kind: 'zoom' });
+      else if (e.key === '+' || e.key === '=') k.ctrl.zoomBy(1.25);
+      else if (e.key === '-' || e.key === '_') k.ctrl.zoomBy(0.8);
+      else if (e.key === '1') k.ctrl.setZoomLevel(1);
+      else if (e.key === 'f' || e.key === 'F') k.ctrl.fit();
+      else if (e.key === 'i' || e.key === 'I') k.ctrl.invert();
+      else if (e.key === 'b' || e.key === 'B') k.ctrl.setWindowPreset('bone');
+      else if (e.key === 's' || e.key === 'S') k.ctrl.setWindowPreset('soft');
+      else if (e.key === 'o' || e.key === 'O') k.ctrl.setWindowPreset('file');
+      else if ((e.key === 'l' || e.key === 'L') && k.onShowLines) k.onShowLines(!k.showLines);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  const preset = (p: WindowPreset) => ctrl?.setWindowPreset(p);
+
   // the overlay follows every pan, zoom and resize: placed again after each render of the view
   const wrap = useRef<HTMLDivElement>(null);
   const [, setRendered] = useState(0);
@@ -166,16 +211,31 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
         <button type="button" onClick={() => ctrl?.invert()} disabled={!detail}>
           Invert
         </button>
-        <button type="button" onClick={() => ctrl?.fit()} disabled={!detail}>
+        <button type="button" onClick={() => ctrl?.fit()} disabled={!detail} title="Fit the image (F)">
           Fit
         </button>
+        <button type="button" onClick={() => ctrl?.setZoomLevel(1)} disabled={!detail} title="One image pixel per screen pixel (1)" data-testid="zoom-1to1">
+          1:1
+        </button>
+        <span className="zoom-level" data-testid="zoom-level" title="Screen pixels per image pixel (wheel or pinch to zoom)">
+          {detail && zoom ? `${Math.round(zoom * 100)} %` : ''}
+        </span>
         {onShowLines && (
           <button type="button" aria-pressed={!!showLines} onClick={() => onShowLines(!showLines)} disabled={!detail} title="Draw the chosen analysis's lines and planes over the image" data-testid="toggle-lines">
             Lines
           </button>
         )}
-        <button type="button" onClick={() => ctrl?.resetWindow()} disabled={!detail}>
+        <button type="button" onClick={() => ctrl?.resetWindow()} disabled={!detail} title="The file's own window (O)">
           Reset W/L
+        </button>
+        <button type="button" onClick={() => preset('bone')} disabled={!detail} title="Bone and teeth (B)" data-testid="preset-bone">
+          Bone
+        </button>
+        <button type="button" onClick={() => preset('soft')} disabled={!detail} title="The soft-tissue profile: lips, subnasale, soft-tissue pogonion (S)" data-testid="preset-soft">
+          Soft tissue
+        </button>
+        <button type="button" className="help-key" onClick={() => setHelp((h) => !h)} title="Keyboard shortcuts (?)" aria-pressed={help} data-testid="help-toggle">
+          ?
         </button>
         <span className="sep" />
         <button type="button" onClick={onUndo} disabled={!canUndo} title="Undo the last landmark edit (Ctrl+Z)" data-testid="undo">
@@ -192,6 +252,7 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
         {detail && showLines && analysisId && <AnalysisLines analysisId={analysisId} toBox={toBox} />}
         {detail && overlay && overlay.length > 0 && <OverlayTracings tracings={overlay} toBox={toBox} />}
         {!detail && <div className="viewport-empty">Open a case or import a cephalogram</div>}
+        {help && <ShortcutHelp onClose={() => setHelp(false)} />}
         {error && (
           <div className="viewport-error" role="alert" data-code={error.code}>
             {error.message}

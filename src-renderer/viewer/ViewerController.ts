@@ -9,6 +9,21 @@ import { clearLandmarks, showLandmarks } from './landmarkAnnotations.js';
 import { LANDMARK_TOOL_NAME, isLandmarkAnnotation, landmarkAnnotationsOn, type LandmarkToolConfig } from './LandmarkTool.js';
 import { RULER_TOOL_NAME, isStoredRuler, removeDraftRulers, rulerEnds, showStoredRuler } from './ruler.js';
 
+export type WindowPreset = 'file' | 'bone' | 'soft';
+
+/** One wheel notch (deltaY 100) zooms by this factor; pinches send smaller deltas and zoom finer. */
+const WHEEL_NOTCH = 1.2;
+const ZOOM_LIMITS = { min: 0.02, max: 16 };
+
+/** A value below which the given fraction of a sample of the pixels lies. */
+function percentiles(pixels: ArrayLike<number>, fractions: number[]): number[] {
+  const step = Math.max(1, Math.floor(pixels.length / 400_000));
+  const sample: number[] = [];
+  for (let i = 0; i < pixels.length; i += step) sample.push(pixels[i]!);
+  sample.sort((a, b) => a - b);
+  return fractions.map((f) => sample[Math.min(sample.length - 1, Math.max(0, Math.round(f * (sample.length - 1))))]!);
+}
+
 export type ViewerMode = { kind: 'adjust' } | { kind: 'pan' } | { kind: 'zoom' } | { kind: 'ruler' } | { kind: 'place'; landmarkId: string };
 
 export interface ViewerCallbacks {
@@ -18,6 +33,8 @@ export interface ViewerCallbacks {
   /** a landmark's position changed under the mouse (before it is dropped) */
   onLiveMove(landmarkId: string, p: ImagePoint): void;
   onLandmarksDrawn(imageId: number, count: number): void;
+  /** screen pixels per image pixel, after every render (null: no image) */
+  onZoom?(zoom: number | null): void;
 }
 
 let instances = 0;
@@ -68,7 +85,18 @@ export class ViewerController {
     } satisfies LandmarkToolConfig);
     group.addViewport(this.viewportId, this.engine.id);
     group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
-    group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }, { mouseButton: MouseBindings.Wheel }] });
+    group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }] });
+    // the wheel zooms about the cursor at a rate a hand can use (the tool's own wheel zoom is 3 %
+    // a notch); trackpad pinches arrive as wheel events with ctrlKey and small deltas
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const rect = element.getBoundingClientRect();
+      const delta = e.deltaMode === 1 ? e.deltaY * 33 : e.deltaMode === 2 ? e.deltaY * 400 : e.deltaY;
+      this.zoomBy(Math.pow(WHEEL_NOTCH, -delta / 100), [e.clientX - rect.left, e.clientY - rect.top]);
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    this.unlisten.push(() => element.removeEventListener('wheel', onWheel));
+    this.listen(element, CoreEnums.Events.IMAGE_RENDERED, () => this.callbacks.onZoom?.(this.zoomLevel()));
     group.setToolPassive(LANDMARK_TOOL_NAME);
     group.setToolPassive(LengthTool.toolName);
     this.setMode({ kind: 'adjust' });
@@ -207,6 +235,70 @@ export class ViewerController {
     vp.resetProperties();
     vp.setProperties({ invert });
     vp.render();
+  }
+
+  /** Screen (CSS) pixels per image pixel. */
+  zoomLevel(): number | null {
+    const vp = this.viewport;
+    const ref = this.csImageId ? parseCornerstoneId(this.csImageId) : null;
+    // until the stack holds the image, the camera is the empty view's
+    if (!vp || !ref || vp.getCurrentImageId() !== this.csImageId) return null;
+    const scale = vp.getCamera().parallelScale;
+    if (!scale) return null;
+    // parallelScale is half the view's height in world units (mm on a calibrated image, else pixels)
+    const rowWorld = ref.spacing?.rowMm ?? 1;
+    return (vp.canvas.clientHeight / (2 * scale)) * rowWorld;
+  }
+
+  /** Zooms by `factor` keeping the image point under `at` (canvas pixels; default the centre) in place. */
+  zoomBy(factor: number, at?: [number, number]): void {
+    const vp = this.viewport;
+    const now = this.zoomLevel();
+    if (!vp || !now) return;
+    const target = Math.min(ZOOM_LIMITS.max, Math.max(ZOOM_LIMITS.min, now * factor));
+    const cam = vp.getCamera();
+    const point: [number, number] = at ?? [vp.canvas.clientWidth / 2, vp.canvas.clientHeight / 2];
+    const before = vp.canvasToWorld(point);
+    vp.setCamera({ parallelScale: cam.parallelScale! * (now / target) });
+    const after = vp.canvasToWorld(point);
+    const d = [before[0] - after[0], before[1] - after[1], before[2] - after[2]];
+    const c2 = vp.getCamera();
+    vp.setCamera({
+      focalPoint: [c2.focalPoint![0] + d[0], c2.focalPoint![1] + d[1], c2.focalPoint![2] + d[2]],
+      position: [c2.position![0] + d[0], c2.position![1] + d[1], c2.position![2] + d[2]],
+    });
+    vp.render();
+  }
+
+  /** 1:1 (one image pixel on one screen pixel) or any level, about the view's centre. */
+  setZoomLevel(level: number): void {
+    const now = this.zoomLevel();
+    if (now) this.zoomBy(level / now);
+  }
+
+  /** The display window: the file's own, or one from this image's histogram. Cephalograms put
+   *  bone and teeth in the bright half and the soft-tissue profile a little above the air, in the
+   *  darkest quarter: the soft-tissue window spreads that quarter over the whole grey scale. */
+  setWindowPreset(preset: WindowPreset): void {
+    const vp = this.viewport;
+    if (!vp || !this.csImageId) return;
+    const invert = vp.getProperties().invert;
+    if (preset === 'file') {
+      vp.resetProperties();
+      vp.setProperties({ invert });
+    } else {
+      const image = cache.getImage(this.csImageId);
+      if (!image) return;
+      const [p1, p30, p40, p997] = percentiles(image.getPixelData(), [0.01, 0.3, 0.4, 0.997]);
+      const [lower, upper] = preset === 'soft' ? [p1!, p30!] : [p40!, p997!];
+      vp.setProperties({ voiRange: { lower, upper: Math.max(upper, lower + 1) }, invert });
+    }
+    vp.render();
+  }
+
+  /** the display window now (tests read it) */
+  voiRange(): { lower: number; upper: number } | null {
+    return this.viewport?.getProperties().voiRange ?? null;
   }
 
   /** the element changed size: keep the user's zoom and pan */

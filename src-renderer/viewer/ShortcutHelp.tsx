@@ -1,0 +1,41 @@
+// The keyboard shortcuts, shown over the viewer with '?' (and closed with it or Esc).
+export const VIEWER_KEYS: { keys: string; what: string }[] = [
+  { keys: 'W', what: 'window/level mode (drag)' },
+  { keys: 'M', what: 'pan (move) mode' },
+  { keys: 'Z', what: 'zoom mode (drag)' },
+  { keys: 'Wheel, pinch', what: 'zoom about the pointer' },
+  { keys: '+  −', what: 'zoom in / out' },
+  { keys: '1', what: 'one image pixel per screen pixel (1:1)' },
+  { keys: 'F', what: 'fit the image' },
+  { keys: 'I', what: 'invert' },
+  { keys: 'B  S  O', what: 'bone, soft-tissue, or the file’s own window' },
+  { keys: 'L', what: 'analysis lines on / off' },
+  { keys: 'Right drag  Middle drag', what: 'zoom, pan (in any mode)' },
+  { keys: 'Ctrl+Z  Ctrl+Shift+Z', what: 'undo, redo a landmark edit' },
+  { keys: 'Esc', what: 'cancel placing or measuring; leave review' },
+  { keys: 'N  P  A (review)', what: 'next, previous, accept the flagged point' },
+  { keys: '?', what: 'this list' },
+];
+
+export function ShortcutHelp({ onClose }: { onClose(): void }) {
+  return (
+    <div className="shortcut-help" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcut-help">
+      <h2>Keyboard shortcuts</h2>
+      <table>
+        <tbody>
+          {VIEWER_KEYS.map((k) => (
+            <tr key={k.keys}>
+              <td>
+                <kbd>{k.keys}</kbd>
+              </td>
+              <td>{k.what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" onClick={onClose}>
+        Close
+      </button>
+    </div>
+  );
+}

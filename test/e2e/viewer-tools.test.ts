@@ -1,0 +1,138 @@
+// Precise viewing in Chromium against the real services: the wheel zooms about the pointer at
+// 1.2x a notch and a pinch finer, 1:1 and Fit with the zoom shown, the viewer's keys, the bone and
+// soft-tissue windows (the soft-tissue profile measured on the rendered image at the senior
+// annotator's lip and soft-tissue pogonion), the shortcut list.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { ISBI } from '../helpers/cli.js';
+import { ensureRendererBuilt } from './helpers/build.js';
+import { ARTIFACTS, launchChromium, NO_CHROMIUM, waitFor } from './helpers/browser.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+type Pt = { x: number; y: number };
+const zoom = (page: Page) => page.evaluate(() => window.__medsapiensViewer!.zoom());
+const toClient = (page: Page, p: Pt) => page.evaluate((q) => window.__medsapiensViewer!.imageToClient(q), p);
+
+/** senior annotator's points of an ISBI film (1-based landmark numbers) */
+function senior(id: string): Pt[] {
+  const row = fs.readFileSync(path.join(ISBI, 'senior.csv'), 'utf8').split('\n').find((l) => l.startsWith(`${id},`))!.split(',').map(Number);
+  return Array.from({ length: 19 }, (_, i) => ({ x: row[1 + 2 * i]!, y: row[2 + 2 * i]! }));
+}
+
+describe('viewer tools in Chromium', { skip: NO_CHROMIUM }, () => {
+  let srv: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    ensureRendererBuilt();
+    srv = await startTestServer();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+  after(async () => {
+    await browser?.close();
+    await srv?.close();
+  });
+
+  test('wheel, pinch, 1:1, fit, keys, bone and soft-tissue windows, shortcut list', { timeout: 120_000 }, async () => {
+    const [r] = await srv.app.handlers['images.importPaths']({ paths: [path.join(ISBI, 'images', '001.jpg')], detect: false });
+    const id = (r as { imageId: number }).imageId;
+    await page.goto(srv.pageUrl);
+    await page.locator(`button.case[data-image-id="${id}"]`).click();
+    const fit = await waitFor('the image shown', async () => (await zoom(page)) ?? null);
+    assert.ok(fit > 0.1 && fit < 0.6, `fit zoom ${fit}`);
+    assert.equal(await page.getByTestId('zoom-level').textContent(), `${Math.round(fit * 100)} %`);
+
+    // one notch about the pointer: 1.2x, the image point under it stays put
+    const vp = (await page.getByTestId('viewport').boundingBox())!;
+    const at = { x: vp.x + vp.width * 0.3, y: vp.y + vp.height * 0.4 };
+    const under = await page.evaluate((c) => window.__medsapiensViewer!.clientToImage(c.x, c.y), at);
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.wheel(0, -100);
+    const z1 = await waitFor('the wheel zoom', async () => ((await zoom(page))! > fit * 1.01 ? zoom(page) : null));
+    assert.ok(Math.abs(z1! / fit - 1.2) < 0.01, `one notch: x${z1! / fit}`);
+    const back = (await toClient(page, under!))!;
+    assert.ok(Math.hypot(back.x - at.x, back.y - at.y) < 1, `the point under the pointer moved by ${Math.hypot(back.x - at.x, back.y - at.y)} px`);
+    // a trackpad pinch: ctrl+wheel with a small delta, a small step
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -10);
+    await page.keyboard.up('Control');
+    const z2 = await waitFor('the pinch', async () => ((await zoom(page))! > z1! * 1.001 ? zoom(page) : null));
+    assert.ok(z2! / z1! > 1.01 && z2! / z1! < 1.03, `pinch step x${z2! / z1!}`);
+
+    // 1:1: an image pixel on a screen pixel; F fits again; + and - step
+    await page.getByTestId('zoom-1to1').click();
+    await waitFor('1:1', async () => (await page.getByTestId('zoom-level').textContent()) === '100 %');
+    const a = (await toClient(page, { x: 900, y: 1000 }))!;
+    const b = (await toClient(page, { x: 1000, y: 1000 }))!;
+    assert.ok(Math.abs(b.x - a.x - 100) < 0.5, `100 image pixels are ${b.x - a.x} screen pixels at 1:1`);
+    await page.keyboard.press('f');
+    await waitFor('fit again', async () => Math.abs((await zoom(page))! - fit) < 1e-6);
+    await page.keyboard.press('+');
+    await waitFor('+ zooms in', async () => Math.abs((await zoom(page))! / fit - 1.25) < 0.01);
+    await page.keyboard.press('f');
+
+    // mode keys
+    await page.keyboard.press('m');
+    assert.equal(await page.getByRole('button', { name: 'Pan', exact: true }).getAttribute('aria-pressed'), 'true');
+    await page.keyboard.press('w');
+    assert.equal(await page.getByRole('button', { name: 'W/L', exact: true }).getAttribute('aria-pressed'), 'true');
+
+    // the soft-tissue window: the profile stands out from the air in the rendered image
+    const pts = senior('001');
+    const profile = [pts[12]!, pts[13]!, pts[15]!]; // upper lip, lower lip, soft-tissue pogonion
+    const contrast = async (name: string) => {
+      await page.waitForTimeout(300);
+      const shot = await page.getByTestId('viewport').screenshot({ path: path.join(ARTIFACTS, `viewer-window-${name}.png`) });
+      const { data, info } = await sharp(shot).greyscale().raw().toBuffer({ resolveWithObject: true });
+      const box = (await page.getByTestId('viewport').boundingBox())!;
+      const scale = info.width / box.width;
+      const mean = async (p: Pt, dx0: number, dx1: number) => {
+        let sum = 0;
+        let n = 0;
+        for (let dx = dx0; dx <= dx1; dx += 4)
+          for (let dy = -6; dy <= 6; dy += 3) {
+            const c = (await toClient(page, { x: p.x + dx, y: p.y + dy }))!;
+            const px = Math.round((c.x - box.x) * scale);
+            const py = Math.round((c.y - box.y) * scale);
+            sum += data[py * info.width + px]!;
+            n++;
+          }
+        return sum / n;
+      };
+      let total = 0;
+      for (const p of profile) total += (await mean(p, -60, -20)) - (await mean(p, 20, 60));
+      return total / profile.length;
+    };
+    const own = await contrast('file');
+    await page.getByTestId('preset-soft').click();
+    const soft = await contrast('soft-tissue');
+    assert.ok(soft >= 60 && soft >= 2.5 * own, `soft tissue against air: ${own.toFixed(1)} grey levels in the file's window, ${soft.toFixed(1)} in the soft-tissue window`);
+    const softRange = (await page.evaluate(() => window.__medsapiensViewer!.voiRange()))!;
+    await page.keyboard.press('b');
+    const bone = (await page.evaluate(() => window.__medsapiensViewer!.voiRange()))!;
+    assert.ok(bone.lower > softRange.upper, `bone window ${JSON.stringify(bone)} above the soft-tissue one ${JSON.stringify(softRange)}`);
+    await page.keyboard.press('o');
+    await waitFor('the file window back', async () => {
+      const v = await page.evaluate(() => window.__medsapiensViewer!.voiRange());
+      return !!v && v.upper - v.lower > bone.upper - bone.lower;
+    });
+
+    // the shortcut list
+    await page.keyboard.press('?');
+    const help = page.getByTestId('shortcut-help');
+    await help.waitFor();
+    assert.match((await help.textContent()) ?? '', /soft-tissue/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-shortcuts.png') });
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    assert.deepEqual(pageErrors, []);
+  });
+});
