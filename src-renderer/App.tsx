@@ -47,7 +47,15 @@ export function App({ transport }: { transport: Transport }) {
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [error, setError] = useState<AppErrorData | null>(null);
   const [mode, setMode] = useState<ViewerMode>(ADJUST);
-  const [analysisId, setAnalysisId] = useState(() => ('steiner' in ANALYSES ? 'steiner' : Object.keys(ANALYSES)[0]));
+  // the analysis chosen last time, else Steiner
+  const [analysisId, setAnalysisIdState] = useState(() => {
+    const kept = localStorage.getItem('medsapiens.analysis');
+    return kept && kept in ANALYSES ? kept : 'steiner' in ANALYSES ? 'steiner' : Object.keys(ANALYSES)[0]!;
+  });
+  const setAnalysisId = useCallback((id: string) => {
+    localStorage.setItem('medsapiens.analysis', id);
+    setAnalysisIdState(id);
+  }, []);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [outcomes, setOutcomes] = useState<ImportOutcome[]>([]);
   const [draftRuler, setDraftRuler] = useState<{ p1: ImagePoint; p2: ImagePoint } | null>(null);

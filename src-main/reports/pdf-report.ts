@@ -10,6 +10,7 @@ import { BOTTOM, COLOUR, CONTENT_WIDTH, MARGIN, newDocument, PAGE, stampFooters,
 import type { EncodedImage } from './radiograph-image.js';
 import type { AnalysisEntry, MeasureEntry, ReportData } from './report-schema.js';
 import { tracingScene } from './tracing-scene.js';
+import { describeIsbiClass } from '../../src-shared/ceph/isbi-classification.js';
 
 /** Table columns: measure, value, norm, deviation, flag (widths add up to the content width). */
 const COLS = [
@@ -162,20 +163,20 @@ function reviewFlags(w: Writer, data: ReportData, x: number, width: number): voi
 
 function analysisTable(w: Writer, a: AnalysisEntry): void {
   const d = w.doc;
-  const firstRow = rowHeight(d, a.measures[0]);
+  const firstRow = rowHeight(d, a.measures[0], a.id);
   w.heading(`${a.name}`, 11, 16 + firstRow + (a.missing.length ? 12 : 0));
   const sub = `Norms: ${a.normSet}` + (a.missing.length ? `.  Landmarks not placed: ${a.missing.map(abbreviation).join(', ')}` : '');
   w.y += w.text(sub, MARGIN.left, CONTENT_WIDTH, { size: 7.5, colour: COLOUR.muted }) + 3;
 
   tableHeader(w);
   a.measures.forEach((m, i) => {
-    const h = rowHeight(d, m);
+    const h = rowHeight(d, m, a.id);
     if (w.ensure(h)) {
       w.y += w.text(`${a.name} (continued)`, MARGIN.left, CONTENT_WIDTH, { font: 'Helvetica-Bold', size: 9 }) + 3;
       tableHeader(w);
     }
     if (i % 2 === 1) d.rect(MARGIN.left, w.y, CONTENT_WIDTH, h).fillColor(COLOUR.stripe).fill();
-    measureRow(w, m, h);
+    measureRow(w, m, h, a.id);
   });
   d.moveTo(MARGIN.left, w.y).lineTo(MARGIN.left + CONTENT_WIDTH, w.y).lineWidth(0.5).strokeColor(COLOUR.rule).stroke();
   w.y += 14;
@@ -194,16 +195,23 @@ function tableHeader(w: Writer): void {
   w.y = y0 + h;
 }
 
-function rowHeight(d: Doc, m: MeasureEntry | undefined): number {
+/** The measure's name, and for the ISBI classification the class its value falls in with the
+ *  threshold, e.g. "ANB: Class II (ANB > 5.7°)". */
+function measureLabel(m: MeasureEntry, analysisId: string): string {
+  const cls = analysisId === 'isbi2015' && m.status === 'ok' && m.value !== null ? describeIsbiClass(m.id, m.value) : null;
+  return cls ? `${m.name}: ${cls.text}` : m.name;
+}
+
+function rowHeight(d: Doc, m: MeasureEntry | undefined, analysisId = ''): number {
   if (!m) return 14;
   d.font('Helvetica').fontSize(8.5);
-  const nameH = d.heightOfString(pdfSafe(m.name), { width: COLS[0].width - 2 * CELL_PAD });
+  const nameH = d.heightOfString(pdfSafe(measureLabel(m, analysisId)), { width: COLS[0].width - 2 * CELL_PAD });
   const restW = COLS.slice(1).reduce((s, c) => s + c.width, 0) - 2 * CELL_PAD;
   const statusH = m.status === 'ok' ? 0 : d.heightOfString(pdfSafe(formatStatus(m)), { width: restW });
   return Math.max(nameH, statusH) + 6;
 }
 
-function measureRow(w: Writer, m: MeasureEntry, h: number): void {
+function measureRow(w: Writer, m: MeasureEntry, h: number, analysisId: string): void {
   const y0 = w.y;
   const at = (i: number) => MARGIN.left + COLS.slice(0, i).reduce((s, c) => s + c.width, 0) + CELL_PAD;
   const width = (i: number) => COLS[i].width - 2 * CELL_PAD;
@@ -212,7 +220,7 @@ function measureRow(w: Writer, m: MeasureEntry, h: number): void {
     w.text(s, at(i), width(i), { size: 8.5, ...opts });
   };
 
-  cell(0, m.name);
+  cell(0, measureLabel(m, analysisId));
   if (m.status === 'ok' && m.value !== null) {
     cell(1, formatValue(m.value, m.unit), { font: 'Helvetica-Bold' });
     cell(2, m.norm ? formatNorm(m.norm, m.unit) : 'no norm');

@@ -1,9 +1,11 @@
 // Draws the radiograph and the tracing onto a PDF page: the image scaled into a box, the lines
 // and landmarks over it as vectors (sharp when printed or zoomed), and a legend for the symbols.
-// Model points are filled dots, hand-placed points hollow squares, low-confidence points get a
-// ring and a '?' after their name, so the three read apart even in a grey-scale print.
+// Points are coloured as in the viewer (src-shared/landmark-bands.ts); and so that they read apart
+// in a grey-scale print too, model points are filled dots, hand-placed points hollow squares, and
+// flagged points get a ring and a '?' after their name.
 import type PDFDocument from 'pdfkit';
 import type { EncodedImage } from './radiograph-image.js';
+import { BAND_COLOUR, BAND_LEGEND } from '../../src-shared/landmark-bands.js';
 import { pdfSafe } from './pdf-text.js';
 import type { TracingScene } from './tracing-scene.js';
 
@@ -16,11 +18,6 @@ export interface Box {
   height: number;
 }
 
-export const POINT_STYLE = {
-  model: '#ff3b30',
-  hand: '#34ff7a',
-  lowConfidence: '#ffd60a',
-} as const;
 
 /** The largest box of the image's aspect ratio inside `area`, top-left aligned. */
 export function fitImage(imageWidth: number, imageHeight: number, area: Box): Box {
@@ -57,12 +54,13 @@ export function drawTracedImage(doc: Doc, image: EncodedImage, original: { width
     const x = px(p.x);
     const y = py(p.y);
     doc.strokeOpacity(1).fillOpacity(1);
+    const colour = BAND_COLOUR[p.band];
     if (p.source === 'hand') {
-      doc.rect(x - 2, y - 2, 4, 4).lineWidth(0.9).strokeColor(POINT_STYLE.hand).stroke();
+      doc.rect(x - 2, y - 2, 4, 4).lineWidth(0.9).strokeColor(colour).stroke();
     } else {
-      doc.circle(x, y, 1.6).lineWidth(0.4).fillColor(POINT_STYLE.model).strokeColor('#000000').fillAndStroke();
+      doc.circle(x, y, 1.6).lineWidth(0.4).fillColor(colour).strokeColor('#000000').fillAndStroke();
     }
-    if (p.lowConfidence) doc.circle(x, y, 4.2).lineWidth(0.8).strokeColor(POINT_STYLE.lowConfidence).stroke();
+    if (p.lowConfidence) doc.circle(x, y, 4.2).lineWidth(0.8).strokeColor(colour).stroke();
 
     const label = pdfSafe(p.lowConfidence ? `${p.abbreviation}?` : p.abbreviation);
     const w = doc.widthOfString(label);
@@ -70,7 +68,7 @@ export function drawTracedImage(doc: Doc, image: EncodedImage, original: { width
     doc.rect(x + 3, y - 8, w + 2, 6.5).fillOpacity(0.55).fillColor('#000000').fill();
     doc
       .fillOpacity(1)
-      .fillColor(p.lowConfidence ? POINT_STYLE.lowConfidence : p.source === 'hand' ? POINT_STYLE.hand : '#ffffff')
+      .fillColor(p.band === 'sure' ? '#ffffff' : BAND_COLOUR[p.band])
       .text(label, x + 4, y - 7, { lineBreak: false });
   }
   doc.restore();
@@ -95,17 +93,21 @@ export function drawLegend(doc: Doc, scene: TracingScene, x: number, y: number, 
   const chip = () => doc.rect(x, y - 2.5, 10, 9).fillColor('#202020').fill();
   symbol(() => {
     chip();
-    doc.circle(x + 5, y + 2, 1.6).lineWidth(0.4).fillColor(POINT_STYLE.model).strokeColor('#000000').fillAndStroke();
-  }, 'landmark placed by the model');
+    doc.circle(x + 5, y + 2, 1.6).lineWidth(0.4).fillColor(BAND_COLOUR.sure).strokeColor('#000000').fillAndStroke();
+  }, `model: ${BAND_LEGEND.sure}`);
   symbol(() => {
     chip();
-    doc.rect(x + 3, y, 4, 4).lineWidth(0.9).strokeColor(POINT_STYLE.hand).stroke();
-  }, 'landmark placed or moved by hand');
+    doc.circle(x + 5, y + 2, 1.6).lineWidth(0.4).fillColor(BAND_COLOUR.check).strokeColor('#000000').fillAndStroke();
+  }, `model: ${BAND_LEGEND.check}`);
   symbol(() => {
     chip();
-    doc.circle(x + 5, y + 2, 1.6).fillColor(POINT_STYLE.model).fill();
-    doc.circle(x + 5, y + 2, 4).lineWidth(0.8).strokeColor(POINT_STYLE.lowConfidence).stroke();
-  }, 'low model confidence (name ends in ?)');
+    doc.circle(x + 5, y + 2, 1.6).fillColor(BAND_COLOUR.review).fill();
+    doc.circle(x + 5, y + 2, 4).lineWidth(0.8).strokeColor(BAND_COLOUR.review).stroke();
+  }, `${BAND_LEGEND.review} (name ends in ?)`);
+  symbol(() => {
+    chip();
+    doc.rect(x + 3, y, 4, 4).lineWidth(0.9).strokeColor(BAND_COLOUR.hand).stroke();
+  }, BAND_LEGEND.hand);
 
   y += 4;
   for (const line of scene.lines) {

@@ -2,6 +2,7 @@
 // low-confidence) and the reference lines of the chosen analyses. Kept apart from any drawing
 // library so the choice of lines can be tested and reused by another renderer.
 import { tracingLines, type TracingLine } from '../../src-shared/ceph/tracing-lines.js';
+import { reportedBand, type ConfidenceBand } from '../../src-shared/landmark-bands.js';
 import type { LandmarkEntry } from './report-schema.js';
 
 export type SceneLine = TracingLine;
@@ -13,6 +14,8 @@ export interface ScenePoint {
   y: number;
   source: 'model' | 'hand';
   lowConfidence: boolean;
+  /** drawn in the viewer's colour for it */
+  band: ConfidenceBand;
 }
 
 export interface TracingScene {
@@ -29,6 +32,7 @@ export function tracingScene(landmarks: readonly LandmarkEntry[], analysisIds: r
     y: l.y,
     source: l.source,
     lowConfidence: l.lowConfidence,
+    band: reportedBand(l),
   }));
   return { lines, points };
 }

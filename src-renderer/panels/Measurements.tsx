@@ -3,6 +3,7 @@
 // and rows out of the norm's ±1 SD range are highlighted.
 import { useLayoutEffect, useMemo, useSyncExternalStore } from 'react';
 import { ANALYSES, evaluateAnalysis, type AnalysisEvaluation, type MeasureEvaluation, type Unit } from '../../src-shared/ceph/index.js';
+import { describeIsbiClass } from '../../src-shared/ceph/isbi-classification.js';
 import { landmarkById } from '../../src-shared/landmarks.js';
 import { perf } from '../perf.js';
 import { liveTracing } from '../viewer/liveTracing.js';
@@ -28,7 +29,7 @@ function abbrs(ids: readonly string[]): string {
   return ids.map((id) => landmarkById(id)?.abbr ?? id).join(', ');
 }
 
-function Row({ m, unreviewed }: { m: MeasureEvaluation; unreviewed: ReadonlySet<string> }) {
+function Row({ m, unreviewed, classes }: { m: MeasureEvaluation; unreviewed: ReadonlySet<string>; classes: boolean }) {
   const r = m.result;
   const doubtful = m.needs.filter((id) => unreviewed.has(id));
   if (r.status !== 'ok') {
@@ -52,6 +53,11 @@ function Row({ m, unreviewed }: { m: MeasureEvaluation; unreviewed: ReadonlySet<
             {' '}
             ⚑
           </span>
+        )}
+        {classes && (
+          <div className="small isbi-class" data-class={describeIsbiClass(m.id, r.value)?.label ?? ''} title="ISBI 2015 challenge class and the threshold that decided it">
+            {describeIsbiClass(m.id, r.value)?.text ?? ''}
+          </div>
         )}
       </td>
       <td className="num value" data-value={r.value}>
@@ -115,7 +121,7 @@ export function Measurements({ analysisId, onAnalysisChange, mmPerPixel, hasImag
             </thead>
             <tbody>
               {evaluation.measures.map((m) => (
-                <Row key={m.id} m={m} unreviewed={unreviewed} />
+                <Row key={m.id} m={m} unreviewed={unreviewed} classes={evaluation.analysisId === 'isbi2015'} />
               ))}
             </tbody>
           </table>

@@ -2,11 +2,24 @@
 // may be missing from an older server: its error is shown, never thrown at the user.
 import { useState } from 'react';
 import type { ApiClient } from '../../src-shared/api/contract.js';
+import { ANALYSES } from '../../src-shared/ceph/index.js';
 import type { AppErrorData } from '../../src-shared/errors.js';
 import { asAppError } from '../api/envelope.js';
 import { downloadBase64 } from '../util/files.js';
 
 type Format = 'pdf' | 'csv' | 'json';
+
+const KEPT = 'medsapiens.reportAnalyses';
+
+/** the analyses chosen for reports last time (known ones only) */
+function keptAnalyses(): string[] {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(KEPT) ?? '[]');
+    return Array.isArray(v) ? v.filter((id): id is string => typeof id === 'string' && id in ANALYSES) : [];
+  } catch {
+    return [];
+  }
+}
 
 interface Props {
   api: ApiClient;
@@ -20,13 +33,22 @@ export function ReportExport({ api, imageId, analysisId }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppErrorData | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // several analyses in one report; none chosen: the one on screen
+  const [chosen, setChosen] = useState<string[]>(keptAnalyses);
+  const analyses = chosen.length ? chosen : [analysisId];
+  const toggle = (id: string, on: boolean) => {
+    const next = on ? [...new Set([...analyses, id])] : analyses.filter((a) => a !== id);
+    const ordered = Object.keys(ANALYSES).filter((a) => next.includes(a));
+    localStorage.setItem(KEPT, JSON.stringify(ordered));
+    setChosen(ordered);
+  };
 
   async function run() {
     setBusy(true);
     setError(null);
     setDone(null);
     try {
-      const r = await api['reports.create']({ imageId, analyses: [analysisId], format, anonymise });
+      const r = await api['reports.create']({ imageId, analyses, format, anonymise });
       downloadBase64(r.fileName, r.mimeType, r.dataBase64);
       setDone(r.fileName);
     } catch (e) {
@@ -53,6 +75,14 @@ export function ReportExport({ api, imageId, analysisId }: Props) {
           {busy ? 'Exporting…' : 'Export'}
         </button>
       </div>
+      <details className="report-analyses small">
+        <summary data-testid="report-analyses">Analyses in the report: {analyses.map((a) => ANALYSES[a]?.name ?? a).join(', ')}</summary>
+        {Object.values(ANALYSES).map((a) => (
+          <label key={a.id} className="check">
+            <input type="checkbox" checked={analyses.includes(a.id)} disabled={analyses.length === 1 && analyses.includes(a.id)} onChange={(e) => toggle(a.id, e.target.checked)} data-analysis={a.id} /> {a.name}
+          </label>
+        ))}
+      </details>
       {anonymise && format === 'pdf' && <p className="muted small" data-testid="burnt-in-warning">Text burnt into the radiograph (a name on the film) is not removed.</p>}
       {done && <p className="muted small">Saved {done}</p>}
       {error && (

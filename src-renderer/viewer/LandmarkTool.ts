@@ -208,6 +208,8 @@ export class LandmarkTool extends AnnotationTool {
       const uid = a.annotationUID ?? data.landmarkId;
       const r = this.config.handleRadius;
       drawCircle(svgDrawingHelper, uid, 'handle', canvas, r, { color: colour, width: a.highlighted ? 3 : 2, fill: colour, fillOpacity: 0.25 }, `landmark:${data.landmarkId}`);
+      // the exact spot, readable at any zoom over bright bone or dark air
+      drawCircle(svgDrawingHelper, uid, 'centre', canvas, 1.2, { color: '#000000', width: 0.8, fill: '#ffffff', fillOpacity: 1 }, `centre:${data.landmarkId}`);
       if (band === 'review') {
         drawCircle(svgDrawingHelper, uid, 'review', canvas, r + 5, { color: colour, width: 1.5, lineDash: '3,3' }, `review:${data.landmarkId}`);
       }

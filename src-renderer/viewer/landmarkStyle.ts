@@ -2,14 +2,13 @@
 // 90 % probability) and its review flag, so the overlay, the landmark list and the legend agree.
 // Points traced before the model stated uncertainty fall back to its heatmap confidence.
 import type { LandmarkPoint } from '../../src-shared/api/contract.js';
+import { SURE_MM, type ConfidenceBand } from '../../src-shared/landmark-bands.js';
+
+export { BAND_COLOUR, BAND_LEGEND, SURE_MM, type ConfidenceBand } from '../../src-shared/landmark-bands.js';
 
 /** Legacy sets: below this heatmap confidence a point is to be reviewed. */
 export const LOW_CONFIDENCE = 0.3;
 const HIGH_CONFIDENCE = 0.6;
-/** A point whose 90 % radius is within this is drawn as sure. */
-export const SURE_MM = 2;
-
-export type ConfidenceBand = 'sure' | 'check' | 'review' | 'hand';
 
 type Styled = Pick<LandmarkPoint, 'confidence' | 'source'> & Partial<Pick<LandmarkPoint, 'uncertaintyPx' | 'flagged' | 'accepted'>>;
 
@@ -35,17 +34,3 @@ export function uncertaintyText(p: Styled, mmPerPixel?: number): string {
   if (p.uncertaintyPx === undefined || p.uncertaintyPx === null) return p.confidence === null ? '—' : `${Math.round(p.confidence * 100)}%`;
   return mmPerPixel !== undefined ? `± ${(p.uncertaintyPx * mmPerPixel).toFixed(1)} mm` : `± ${Math.round(p.uncertaintyPx)} px`;
 }
-
-export const BAND_COLOUR: Record<ConfidenceBand, string> = {
-  sure: 'rgb(64, 220, 96)',
-  check: 'rgb(255, 200, 40)',
-  review: 'rgb(255, 70, 70)',
-  hand: 'rgb(80, 200, 255)',
-};
-
-export const BAND_LEGEND: Record<ConfidenceBand, string> = {
-  sure: `within ${SURE_MM} mm (90 %)`,
-  check: `may be more than ${SURE_MM} mm off`,
-  review: 'flagged: look at it',
-  hand: 'placed or moved by hand',
-};

@@ -150,3 +150,38 @@ export function classDistribution(
   }
   return out;
 }
+
+export const ISBI_LABEL_TEXT: Readonly<Record<IsbiLabel, string>> = {
+  normal: 'Normal',
+  class_I: 'Class I',
+  class_II: 'Class II',
+  class_III: 'Class III',
+  prognathic: 'Prognathic',
+  retrognathic: 'Retrognathic',
+  deep_bite_tendency: 'Deep bite tendency',
+  open_bite_tendency: 'Open bite tendency',
+  short_face: 'Short face',
+  long_face: 'Long face',
+  high_angle: 'High angle',
+  low_angle: 'Low angle',
+  edge_to_edge: 'Edge to edge',
+  anterior_crossbite: 'Anterior crossbite',
+  large_overjet: 'Large overjet',
+};
+
+const UNIT_TEXT: Record<string, string> = { deg: '°', mm: ' mm', ratio: '', percent: '%' };
+
+/** The ISBI class of one measure's value with the threshold that put it there, e.g.
+ *  "Class II (ANB > 5.7°)"; null for a measure outside the classification. */
+export function describeIsbiClass(measureId: string, value: number): { label: IsbiLabel; text: string } | null {
+  const entry = ISBI_MEASURE_IDS.map((id) => [id, ISBI_RULES[id]] as const).find(([, r]) => r.measure.id === measureId);
+  if (!entry) return null;
+  const [name, rule] = entry;
+  const u = UNIT_TEXT[rule.measure.unit] ?? '';
+  const label = rule.classify(value);
+  const [lo, hi] = rule.normal;
+  let why: string;
+  if (name === 'MW') why = value < 0 ? `MW < 0${u}` : value < 2 ? `0 ≤ MW < 2${u}` : value <= 4.5 ? `2–4.5${u}` : `MW > 4.5${u}`;
+  else why = value < lo ? `${name} < ${lo}${u}` : value > hi ? `${name} > ${hi}${u}` : `${name} ${lo}–${hi}${u}`;
+  return { label, text: `${ISBI_LABEL_TEXT[label]} (${why})` };
+}

@@ -41,7 +41,7 @@ describe('viewer tools in Chromium', { skip: NO_CHROMIUM }, () => {
     await srv?.close();
   });
 
-  test('wheel, pinch, 1:1, fit, keys, bone and soft-tissue windows, shortcut list', { timeout: 120_000 }, async () => {
+  test('wheel, pinch, 1:1, fit, keys, bone and soft-tissue windows, shortcut list', { timeout: 120_000 }, async (t) => {
     const [r] = await srv.app.handlers['images.importPaths']({ paths: [path.join(ISBI, 'images', '001.jpg')], detect: false });
     const id = (r as { imageId: number }).imageId;
     await page.goto(srv.pageUrl);
@@ -114,6 +114,7 @@ describe('viewer tools in Chromium', { skip: NO_CHROMIUM }, () => {
     const own = await contrast('file');
     await page.getByTestId('preset-soft').click();
     const soft = await contrast('soft-tissue');
+    t.diagnostic(`soft tissue against air: ${own.toFixed(1)} grey levels (file window), ${soft.toFixed(1)} (soft-tissue window)`);
     assert.ok(soft >= 60 && soft >= 2.5 * own, `soft tissue against air: ${own.toFixed(1)} grey levels in the file's window, ${soft.toFixed(1)} in the soft-tissue window`);
     const softRange = (await page.evaluate(() => window.__medsapiensViewer!.voiRange()))!;
     await page.keyboard.press('b');

@@ -1,6 +1,7 @@
 // The PDF report of a real case (ISBI image 001 with the senior annotator's points, one moved by
 // hand, two of low confidence, a 0.1 mm/px ruler), checked from the outside with poppler-utils:
 // page count, the text a reader sees, and the rendered first page.
+import { BAND_LEGEND } from '../../src-shared/landmark-bands.js';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -73,6 +74,8 @@ test('PDF report of a real case: header, tracing, Steiner values, flags, disclai
   assert.match(flow, /Go: low model confidence 0\.12 \(below 0\.3\)/);
   assert.match(flow, /Pog': low model confidence 0\.12/);
   assert.match(flow, /Tracing NOT marked reviewed by a clinician/);
+  // the legend speaks the viewer's words for its colours (src-shared/landmark-bands.ts)
+  for (const words of Object.values(BAND_LEGEND)) assert.ok(flow.includes(words), `legend: ${words}`);
   assert.ok(text.includes('Downs') && text.includes('Björk-Jarabak') && text.includes('Norm sources'));
   // the disclaimer and page numbers on every page
   assert.equal(text.split('must be reviewed by a clinician').length - 1, pages);
