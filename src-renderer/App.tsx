@@ -21,6 +21,7 @@ import { Calibration } from './panels/Calibration.js';
 import { Measurements } from './panels/Measurements.js';
 import { ReportExport } from './panels/ReportExport.js';
 import { SendToPacs } from './panels/SendToPacs.js';
+import { PatientRecord } from './panels/PatientRecord.js';
 import { Timeline } from './panels/Timeline.js';
 import { ModelAgreement } from './panels/ModelAgreement.js';
 import { useBlendImages } from './viewer/useBlendImages.js';
@@ -44,6 +45,7 @@ export function App({ transport }: { transport: Transport }) {
   const { api } = transport;
   const [cases, setCases] = useState<CaseSummary[] | null>(null);
   const [search, setSearch] = useState('');
+  const [showArchived, setShowArchived] = useState(false);
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [error, setError] = useState<AppErrorData | null>(null);
   const [mode, setMode] = useState<ViewerMode>(ADJUST);
@@ -82,12 +84,12 @@ export function App({ transport }: { transport: Transport }) {
   const refreshCases = useCallback(async () => {
     const mine = ++listRequest.current;
     try {
-      const list = await api['cases.list'](search ? { search } : {});
+      const list = await api['cases.list']({ ...(search ? { search } : {}), ...(showArchived ? { archived: true } : {}) });
       if (mine === listRequest.current) setCases(list);
     } catch (e) {
       showError(asAppError(e));
     }
-  }, [api, search, showError]);
+  }, [api, search, showArchived, showError]);
   useEffect(() => {
     void refreshCases();
   }, [refreshCases]);
@@ -287,6 +289,8 @@ export function App({ transport }: { transport: Transport }) {
           progress={progress}
           outcomes={outcomes}
           onDismissOutcomes={() => setOutcomes([])}
+          showArchived={showArchived}
+          onShowArchived={setShowArchived}
         />
         <WatchFolder api={api} onProcessed={refreshCases} />
         <DicomNetwork api={api} analysisId={analysisId} onProcessed={refreshCases} />
@@ -369,6 +373,21 @@ export function App({ transport }: { transport: Transport }) {
               setMode(ADJUST);
             }}
             onSaveRuler={(mm) => void saveRuler(mm)}
+          />
+        )}
+        {detail && (
+          <PatientRecord
+            api={api}
+            detail={detail}
+            onChanged={(d) => {
+              setDetail(d);
+              void refreshCases();
+            }}
+            onDeleted={() => {
+              setDetail(null);
+              sessionStorage.removeItem(OPEN_CASE_KEY);
+              void refreshCases();
+            }}
           />
         )}
         {detail && <ReportExport api={api} imageId={detail.imageId} analysisId={analysisId} />}

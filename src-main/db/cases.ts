@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { OrientationSchema } from '../../src-shared/image-check.js';
 import { AppError } from '../../src-shared/errors.js';
-import type { ImportImageInput } from './inputs.js';
+import type { ImportImageInput, PatientRecordInput } from './inputs.js';
 import type { Db } from './open.js';
 import {
   type CaseSummary,
@@ -26,6 +26,7 @@ export type ImportImageData = z.output<typeof ImportImageInput>;
 export type { CaseSummary };
 
 type OrientationData = z.infer<typeof OrientationSchema>;
+export type AuditAction = 'patient_edited' | 'case_archived' | 'case_restored' | 'case_deleted';
 
 export interface ImportResult {
   /** false: an image with the same content hash was already there and is returned unchanged */
@@ -69,7 +70,20 @@ export function createCaseRepository(db: Db, now: () => Date) {
     setOrientation: db.prepare('UPDATE images SET orientation = ? WHERE id = ? RETURNING *'),
     setOverride: db.prepare('UPDATE images SET orientation_override = ?, orientation = ? WHERE id = ? RETURNING *'),
     setTraceAnyway: db.prepare('UPDATE images SET trace_anyway = ? WHERE id = ? RETURNING *'),
+    updatePatient: db.prepare('UPDATE patients SET external_id = @externalId, name = @name, birth_date = @birthDate, sex = @sex WHERE id = @id RETURNING *'),
+    moveStudy: db.prepare('UPDATE studies SET patient_id = ? WHERE id = ?'),
+    studiesOfPatient: db.prepare('SELECT count(*) AS n FROM studies WHERE patient_id = ?'),
+    imagesOfStudy: db.prepare('SELECT count(*) AS n FROM images WHERE study_id = ?'),
+    deletePatient: db.prepare('DELETE FROM patients WHERE id = ?'),
+    deleteStudy: db.prepare('DELETE FROM studies WHERE id = ?'),
+    deleteImage: db.prepare('DELETE FROM images WHERE id = ?'),
+    setArchived: db.prepare('UPDATE images SET archived_at = ? WHERE id = ? RETURNING *'),
+    audit: db.prepare('INSERT INTO audit (at, action, image_id, details) VALUES (?, ?, ?, ?)'),
+    auditOf: db.prepare('SELECT id, at, action, image_id AS imageId, details FROM audit WHERE @imageId IS NULL OR image_id = @imageId ORDER BY id'),
   };
+  const count = (stmt: { get(...a: unknown[]): unknown }, ...a: unknown[]) => (stmt.get(...a) as { n: number }).n;
+  const audit = (action: AuditAction, imageId: number, details: Record<string, unknown>) => q.audit.run(now().toISOString(), action, imageId, JSON.stringify(details));
+  const recordOf = (p: Patient) => ({ name: p.name, externalId: p.externalId, birthDate: p.birthDate, sex: p.sex });
 
   function loadImage(imageId: number): Image {
     const row = q.image.get(imageId);
@@ -157,14 +171,75 @@ export function createCaseRepository(db: Db, now: () => Date) {
       });
     },
 
-    listCases(query: { search?: string; patientId?: number; limit: number; offset: number }): CaseSummary[] {
+    /** The patient record of the case's patient, edited. Giving it the name and ID of another
+     *  patient files the case's study under that patient (two records of one person become one);
+     *  otherwise the record is changed for every study of the patient. Audited. */
+    editPatient(imageId: number, record: PatientRecordInput): Patient {
+      return writeTx(db, () => {
+        const image = loadImage(imageId);
+        const { patient, study } = caseOf(image);
+        const before = recordOf(patient);
+        const other =
+          record.externalId !== null || record.name !== null
+            ? (q.patientByIdentity.get({ externalId: record.externalId ?? '', name: record.name ?? '' }) as unknown | undefined)
+            : undefined;
+        let after: Patient;
+        if (other && parseRow(PatientRow, other, 'patients').id !== patient.id) {
+          const target = parseRow(PatientRow, other, 'patients');
+          q.moveStudy.run(target.id, study.id);
+          after = parseRow(
+            PatientRow,
+            q.updatePatient.get({ id: target.id, externalId: target.externalId, name: target.name, birthDate: record.birthDate ?? target.birthDate, sex: record.sex ?? target.sex }),
+            'patients',
+          );
+          if (count(q.studiesOfPatient, patient.id) === 0) q.deletePatient.run(patient.id);
+          audit('patient_edited', imageId, { before, after: recordOf(after), filedUnder: target.id, from: patient.id });
+        } else {
+          after = parseRow(PatientRow, q.updatePatient.get({ id: patient.id, ...record }), 'patients');
+          audit('patient_edited', imageId, { before, after: recordOf(after), studies: count(q.studiesOfPatient, patient.id) });
+        }
+        return after;
+      });
+    },
+
+    /** Out of the case list (or back in it); nothing is removed. Audited. */
+    setArchived(imageId: number, archived: boolean): Image {
+      return writeTx(db, () => {
+        const image = loadImage(imageId);
+        if ((image.archivedAt !== null) === archived) return image;
+        const row = parseRow(ImageRow, q.setArchived.get(archived ? now().toISOString() : null, imageId), 'images');
+        audit(archived ? 'case_archived' : 'case_restored', imageId, { sha256: image.sha256 });
+        return row;
+      });
+    },
+
+    /** The case and its tracings, gone; its study and patient too when nothing else is filed under
+     *  them. The audit keeps what was deleted (not the patient's name). Returns the image's hash,
+     *  for the image library's copy. */
+    deleteCase(imageId: number): { sha256: string } {
+      return writeTx(db, () => {
+        const image = loadImage(imageId);
+        const { patient, study } = caseOf(image);
+        q.deleteImage.run(imageId);
+        if (count(q.imagesOfStudy, study.id) === 0) q.deleteStudy.run(study.id);
+        if (count(q.studiesOfPatient, patient.id) === 0) q.deletePatient.run(patient.id);
+        audit('case_deleted', imageId, { sha256: image.sha256, format: image.format, studyUid: study.studyUid, studyDate: study.studyDate, patientRecord: patient.id, importedAt: image.createdAt });
+        return { sha256: image.sha256 };
+      });
+    },
+
+    auditLog(imageId?: number): { id: number; at: string; action: AuditAction; imageId: number | null; details: Record<string, unknown> }[] {
+      return (q.auditOf.all({ imageId: imageId ?? null }) as { id: number; at: string; action: AuditAction; imageId: number | null; details: string }[]).map((r) => ({ ...r, details: JSON.parse(r.details) }));
+    },
+
+    listCases(query: { search?: string; patientId?: number; archived?: boolean; sort?: 'imported' | 'study'; limit: number; offset: number }): CaseSummary[] {
       const where = buildSearch(query.search, { name: 'p.name', externalId: 'p.external_id', studyDate: 's.study_date', fileName: 'i.source_path' });
       const rows = db
         .prepare(
           `SELECT i.id AS imageId, p.id AS patientId, p.external_id AS patientExternalId, p.name AS patientName,
                   p.birth_date AS birthDate, p.sex AS sex, s.id AS studyId, s.study_uid AS studyUid,
                   s.study_date AS studyDate, s.description AS studyDescription, i.source_path AS sourcePath,
-                  i.format AS format, i.width AS width, i.height AS height, i.created_at AS importedAt,
+                  i.format AS format, i.width AS width, i.height AS height, i.created_at AS importedAt, i.archived_at AS archivedAt,
                   cs.id AS currentSetId, cs.image_check AS imageCheck, cs.reviewed_at AS reviewedAt, i.trace_anyway AS traceAnyway,
                   (SELECT count(*) FROM landmark_points hp WHERE hp.set_id = cs.id AND hp.source = 'hand') AS handPoints,
                   (SELECT count(*) FROM landmark_model_points mp
@@ -173,11 +248,11 @@ export function createCaseRepository(db: Db, now: () => Date) {
                      AND NOT EXISTS (SELECT 1 FROM landmark_reviews r WHERE r.set_id = mp.set_id AND r.landmark_id = mp.landmark_id)) AS toReview
            FROM images i
            LEFT JOIN landmark_sets cs ON cs.id = (SELECT max(ls.id) FROM landmark_sets ls WHERE ls.image_id = i.id) JOIN studies s ON s.id = i.study_id JOIN patients p ON p.id = s.patient_id
-           WHERE ${where.sql} AND (@patientId IS NULL OR p.id = @patientId)
-           ORDER BY s.study_date DESC NULLS LAST, i.id DESC
+           WHERE ${where.sql} AND (@patientId IS NULL OR p.id = @patientId) AND (i.archived_at IS NOT NULL) = @archived
+           ORDER BY ${query.sort === 'study' ? 's.study_date DESC NULLS LAST, i.id DESC' : 'i.created_at DESC, i.id DESC'}
            LIMIT @limit OFFSET @offset`,
         )
-        .all({ ...where.params, patientId: query.patientId ?? null, limit: query.limit, offset: query.offset });
+        .all({ ...where.params, patientId: query.patientId ?? null, archived: query.archived ? 1 : 0, limit: query.limit, offset: query.offset });
       return parseRows(CaseSummaryRow, rows, 'case list');
     },
 

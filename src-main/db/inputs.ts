@@ -146,11 +146,35 @@ export const ListCasesInput = z
     search: z.string().max(200).optional(),
     /** one patient's cases only */
     patientId: z.number().int().positive().optional(),
+    /** the archived cases instead of the others */
+    archived: z.boolean().default(false),
+    /** newest import first (default), or newest study date first */
+    sort: z.enum(['imported', 'study']).default('imported'),
     limit: z.number().int().min(1).max(10000).default(500),
     offset: z.number().int().min(0).default(0),
   })
-  .default({ limit: 500, offset: 0 });
+  .default({ archived: false, sort: 'imported', limit: 500, offset: 0 });
 export type ListCasesInput = z.input<typeof ListCasesInput>;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .transform((v) => (v ? v : null));
+/** A patient record as the user edits it: empty fields are unknown. */
+export const PatientRecordInput = z.object({
+  name: optionalText(256),
+  externalId: optionalText(64),
+  birthDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a birth date is YYYY-MM-DD')
+    .refine((d) => !Number.isNaN(Date.parse(d)) && d <= new Date().toISOString().slice(0, 10), 'a birth date is a real day, not in the future')
+    .nullable(),
+  sex: z.enum(['M', 'F', 'O']).nullable(),
+});
+export type PatientRecordInput = z.output<typeof PatientRecordInput>;
 
 const JobId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'job id: 1-128 of A-Z a-z 0-9 . _ : -');
 export const FilePath = z.string().min(1).max(4096);

@@ -209,6 +209,24 @@ export const MIGRATIONS: readonly Migration[] = [
     // client's own; NULL for edits made before this version or by a caller that gives none
     up: sql(`ALTER TABLE landmark_edits ADD COLUMN client_id TEXT CHECK (client_id IS NULL OR length(client_id) BETWEEN 1 AND 64);`),
   },
+  {
+    version: 6,
+    name: 'patient records, archive, audit',
+    // an archived case leaves the case list but keeps everything; the audit keeps a line for each
+    // change of a patient record and each archived, restored or deleted case (no foreign key: the
+    // line outlives the case it names)
+    up: sql(`
+      ALTER TABLE images ADD COLUMN archived_at TEXT;
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('patient_edited', 'case_archived', 'case_restored', 'case_deleted')),
+        image_id INTEGER,
+        details TEXT NOT NULL CHECK (json_valid(details))
+      ) STRICT;
+      CREATE INDEX audit_image ON audit (image_id);
+    `),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -108,6 +108,7 @@ export const ImageRow = z
     created_at: timestamp,
     orientation_override: jsonOf(OrientationSchema).nullable(),
     trace_anyway: z.union([z.literal(0), z.literal(1)]),
+    archived_at: timestamp.nullable().default(null),
   })
   .transform((r) => ({
     id: r.id,
@@ -131,6 +132,8 @@ export const ImageRow = z
     orientationOverride: r.orientation_override,
     /** traced and measured although the check says it is not a cephalogram */
     traceAnyway: r.trace_anyway === 1,
+    /** out of the case list (kept, restorable); null: in it */
+    archivedAt: r.archived_at,
   }));
 export type Image = z.output<typeof ImageRow>;
 
@@ -279,5 +282,6 @@ export const CaseSummaryRow = z.object({
   /** points of that set placed or moved by hand */
   handPoints: z.number().int().nonnegative(),
   traceAnyway: z.union([z.literal(0), z.literal(1)]).transform((v) => v === 1),
+  archivedAt: timestamp.nullable(),
 });
 export type CaseSummary = z.output<typeof CaseSummaryRow>;

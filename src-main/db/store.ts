@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { AppError } from '../../src-shared/errors.js';
 import { OrientationSchema, type ImageCheckData } from '../../src-shared/image-check.js';
-import { type CaseSummary, createCaseRepository, type ImportResult } from './cases.js';
+import { type CaseRepository, type CaseSummary, createCaseRepository, type ImportResult } from './cases.js';
 import {
   CreateJobInput,
   FileMarkInput,
@@ -15,6 +15,7 @@ import {
   ListCasesInput,
   ModelInfoInput,
   ModelPointsInput,
+  PatientRecordInput,
   parseInput,
   PointEditInput,
   PointRefInput,
@@ -71,6 +72,12 @@ export interface CaseStore {
   setOrientationOverride(imageId: number, orientation: z.input<typeof OrientationSchema> | null): Image;
   /** trace and measure an image the check refused as not a cephalogram */
   setTraceAnyway(imageId: number, on: boolean): Image;
+  /** the case's patient record, edited (or the case filed under the patient with that name and ID) */
+  editPatient(imageId: number, record: z.input<typeof PatientRecordInput>): Patient;
+  setArchived(imageId: number, archived: boolean): Image;
+  /** the case removed; returns its image hash for the image library */
+  deleteCase(imageId: number): { sha256: string };
+  auditLog(imageId?: number): ReturnType<CaseRepository['auditLog']>;
   acceptPoint(setId: number, landmarkId: string): LandmarkState;
   setReviewed(setId: number, reviewed: boolean): LandmarkState;
 
@@ -200,6 +207,22 @@ export function createCaseStore(opts: CaseStoreOptions = {}): CaseStore {
 
     setTraceAnyway(id, on) {
       return cases.setTraceAnyway(imageId(id), parseInput(z.boolean(), on, 'trace anyway'));
+    },
+
+    editPatient(id, record) {
+      return cases.editPatient(imageId(id), parseInput(PatientRecordInput, record, 'patient record'));
+    },
+
+    setArchived(id, archived) {
+      return cases.setArchived(imageId(id), parseInput(z.boolean(), archived, 'archived'));
+    },
+
+    deleteCase(id) {
+      return cases.deleteCase(imageId(id));
+    },
+
+    auditLog(id) {
+      return cases.auditLog(id === undefined ? undefined : imageId(id));
     },
 
     acceptPoint(id, landmarkId) {

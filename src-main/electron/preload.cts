@@ -48,6 +48,9 @@ const METHODS = [
   'pacs.query',
   'pacs.retrieve',
   'pacs.send',
+  'patients.edit',
+  'cases.archive',
+  'cases.delete',
 ] as const;
 
 const api: Record<string, unknown> = {};

@@ -47,6 +47,9 @@ export function caseSummaryView(c: StoreSummary): CaseSummary {
     createdAt: c.importedAt,
     reviewState: reviewStateOf({ hasLandmarks: c.currentSetId !== null, check: c.imageCheck, traceAnyway: c.traceAnyway, reviewedAt: c.reviewedAt, toReview: c.toReview }),
     toReview: c.toReview,
+    birthDate: c.birthDate,
+    sex: c.sex,
+    archived: c.archivedAt !== null,
   };
 }
 
@@ -66,6 +69,9 @@ export function caseDetailView(c: StoreCase): CaseDetail {
     height: img.height,
     hasLandmarks: c.landmarks !== null,
     createdAt: img.createdAt,
+    birthDate: c.patient.birthDate,
+    sex: c.patient.sex,
+    archived: img.archivedAt !== null,
     format: img.format,
     sourcePath: img.sourcePath,
     spacing: img.spacing,

@@ -134,7 +134,21 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       };
     },
     async 'cases.list'(req) {
-      return store.listCases({ search: req.search }).map(caseSummaryView);
+      return store.listCases({ search: req.search, archived: req.archived ?? false }).map(caseSummaryView);
+    },
+    async 'patients.edit'(req) {
+      store.editPatient(req.imageId, { name: req.name, externalId: req.patientId, birthDate: req.birthDate || null, sex: req.sex });
+      return view(req.imageId);
+    },
+    async 'cases.archive'(req) {
+      store.setArchived(req.imageId, req.archived);
+      return view(req.imageId);
+    },
+    async 'cases.delete'(req) {
+      if (req.confirm !== true) throw new AppError('bad_request', 'deleting a case needs confirm: true');
+      const { sha256 } = store.deleteCase(req.imageId);
+      d.library.remove(sha256);
+      return { deleted: req.imageId };
     },
     async 'cases.get'(req) {
       return view(req.imageId);

@@ -22,6 +22,8 @@ export interface ImageLibrary {
   verify(img: Pick<DecodedImage, 'sha256'>, sha256: string, fallback: string): void;
   /** the case's original found again: kept in the library if its bytes have that hash, else refused */
   relink(file: string, sha256: string, shown?: string): void;
+  /** the library's copy removed (its case was deleted) */
+  remove(sha256: string): void;
 }
 
 const HOW_TO_MEND = 'Re-import the original file, or relink the case to it.';
@@ -72,6 +74,11 @@ export function createImageLibrary(folder: string, cacheSize = 4): ImageLibrary 
       // a changed copy under the hash's name is replaced by the original
       if (fs.existsSync(dst)) fs.rmSync(dst);
       copyPrivateFile(file, dst);
+      cache.delete(sha256);
+    },
+    remove(sha256) {
+      if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('bad_request', 'not an image hash');
+      fs.rmSync(target(sha256), { force: true });
       cache.delete(sha256);
     },
     load(sha256, fallback) {

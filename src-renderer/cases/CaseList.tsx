@@ -13,6 +13,9 @@ interface Props {
   progress: ImportProgress | null;
   outcomes: readonly ImportOutcome[];
   onDismissOutcomes(): void;
+  /** the archived cases instead of the others */
+  showArchived: boolean;
+  onShowArchived(on: boolean): void;
 }
 
 const ACCEPT = '.dcm,.dicom,.jpg,.jpeg,.png,.tif,.tiff,.bmp,application/dicom,image/*';
@@ -30,7 +33,7 @@ function caseTitle(c: CaseSummary): string {
   return c.patientName || c.fileName;
 }
 
-export function CaseList({ cases, selectedId, onSearch, onOpen, onImport, progress, outcomes, onDismissOutcomes }: Props) {
+export function CaseList({ cases, selectedId, onSearch, onOpen, onImport, progress, outcomes, onDismissOutcomes, showArchived, onShowArchived }: Props) {
   const [text, setText] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -108,10 +111,13 @@ export function CaseList({ cases, selectedId, onSearch, onOpen, onImport, progre
       )}
 
       <input className="search" type="search" placeholder="Search name, patient ID or date" value={text} onChange={(e) => setText(e.target.value)} aria-label="Search cases" />
+      <label className="small show-archived">
+        <input type="checkbox" checked={showArchived} onChange={(e) => onShowArchived(e.target.checked)} data-testid="show-archived" /> archived cases
+      </label>
       {cases === null ? (
         <p className="muted">Loading…</p>
       ) : cases.length === 0 ? (
-        <p className="muted">{text ? 'No case matches.' : 'No cases yet: import a cephalogram.'}</p>
+        <p className="muted">{text ? 'No case matches.' : showArchived ? 'No archived case.' : 'No cases yet: import a cephalogram.'}</p>
       ) : (
         <ul className="cases">
           {cases.map((c) => (
@@ -119,6 +125,9 @@ export function CaseList({ cases, selectedId, onSearch, onOpen, onImport, progre
               <button type="button" className={c.imageId === selectedId ? 'case selected' : 'case'} data-image-id={c.imageId} onClick={() => onOpen(c.imageId)}>
                 <span className="case-title">{caseTitle(c)}</span>
                 <span className="case-meta">{[c.patientId, c.studyDate, `${c.width}×${c.height}`].filter(Boolean).join(' · ')}</span>
+                <span className="case-meta" title="imported">
+                  imported {c.createdAt.slice(0, 10)}
+                </span>
                 <span className={`review-state ${c.reviewState}`} data-review-state={c.reviewState}>
                   {REVIEW_LABEL[c.reviewState](c.toReview)}
                 </span>

@@ -56,6 +56,11 @@ export const CaseSummarySchema = z.object({
   reviewState: ReviewStateSchema.default('not_traced'),
   /** flagged points still to look at */
   toReview: z.number().int().nonnegative().default(0),
+  /** YYYY-MM-DD */
+  birthDate: z.string().nullable().default(null),
+  sex: z.enum(['M', 'F', 'O']).nullable().default(null),
+  /** out of the case list (kept; restorable) */
+  archived: z.boolean().default(false),
 });
 export type CaseSummary = z.infer<typeof CaseSummarySchema>;
 
@@ -282,7 +287,24 @@ export const API = {
       imports: z.object({ running: z.number().int(), queued: z.number().int(), limit: z.number().int() }).optional(),
     }),
   },
-  'cases.list': { request: z.object({ search: z.string().optional() }), response: z.array(CaseSummarySchema) },
+  /** newest import first; archived: the archived cases instead */
+  'cases.list': { request: z.object({ search: z.string().optional(), archived: z.boolean().optional() }), response: z.array(CaseSummarySchema) },
+  /** the case's patient record, edited; with the name and ID of another patient the case is filed
+   *  under that patient (its timeline). Audited. */
+  'patients.edit': {
+    request: z.object({
+      imageId: z.number().int(),
+      name: z.string().max(256).nullable(),
+      patientId: z.string().max(64).nullable(),
+      birthDate: z.string().nullable(),
+      sex: z.enum(['M', 'F', 'O']).nullable(),
+    }),
+    response: CaseDetailSchema,
+  },
+  /** out of the case list, or back (nothing removed). Audited. */
+  'cases.archive': { request: z.object({ imageId: z.number().int(), archived: z.boolean() }), response: CaseDetailSchema },
+  /** the case, its tracings and its image library copy removed for good; confirm must be true. Audited. */
+  'cases.delete': { request: z.object({ imageId: z.number().int(), confirm: z.literal(true) }), response: z.object({ deleted: z.number().int() }) },
   'cases.get': { request: ImageRef, response: CaseDetailSchema },
   /** the case's patient and all their studies in date order (T0, T1 ...) */
   'patients.timeline': { request: ImageRef, response: TimelineSchema },
