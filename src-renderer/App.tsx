@@ -39,7 +39,8 @@ import { Viewer } from './viewer/Viewer.js';
 import type { ViewerMode } from './viewer/ViewerController.js';
 
 const OPEN_CASE_KEY = 'medsapiens.openCase';
-const ADJUST: ViewerMode = { kind: 'adjust' };
+// the mode a case opens in, and the one placing and measuring return to: landmarks can be dragged
+const EDIT: ViewerMode = { kind: 'edit' };
 
 export function App({ transport }: { transport: Transport }) {
   const { api } = transport;
@@ -48,7 +49,7 @@ export function App({ transport }: { transport: Transport }) {
   const [showArchived, setShowArchived] = useState(false);
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [error, setError] = useState<AppErrorData | null>(null);
-  const [mode, setMode] = useState<ViewerMode>(ADJUST);
+  const [mode, setMode] = useState<ViewerMode>(EDIT);
   // the analysis chosen last time, else Steiner
   const [analysisId, setAnalysisIdState] = useState(() => {
     const kept = localStorage.getItem('medsapiens.analysis');
@@ -101,7 +102,7 @@ export function App({ transport }: { transport: Transport }) {
         const d = await api['cases.get']({ imageId });
         setDetail(d);
         setDraftRuler(null);
-        setMode(ADJUST);
+        setMode(EDIT);
         sessionStorage.setItem(OPEN_CASE_KEY, String(imageId));
       } catch (e) {
         showError(asAppError(e));
@@ -215,7 +216,7 @@ export function App({ transport }: { transport: Transport }) {
         showError(asAppError(e));
       }
       setDraftRuler(null);
-      setMode(ADJUST);
+      setMode(EDIT);
     },
     [api, detail, draftRuler, showError],
   );
@@ -224,7 +225,7 @@ export function App({ transport }: { transport: Transport }) {
     undo: () => detail?.landmarks?.canUndo && editing.undo(),
     redo: () => detail?.landmarks?.canRedo && editing.redo(),
     escape: () => {
-      setMode(ADJUST);
+      setMode(EDIT);
       setDraftRuler(null);
     },
   });
@@ -314,7 +315,10 @@ export function App({ transport }: { transport: Transport }) {
             toReview={toReview.length}
             onTraceAnyway={(on) => void changeImage(() => api['images.setTraceAnyway']({ imageId: detail.imageId, on }))}
             onOrientation={(o) => void changeImage(() => api['images.setStoredOrientation']({ imageId: detail.imageId, orientation: o }))}
-            onStartReview={() => setReview({ index: 0 })}
+            onStartReview={() => {
+              setMode(EDIT);
+              setReview({ index: 0 });
+            }}
             onSetReviewed={editing.setReviewed}
           />
         )}
@@ -338,7 +342,7 @@ export function App({ transport }: { transport: Transport }) {
             // the server refuses to place a landmark twice: a second placement is a move
             if (detail?.landmarks?.points.some((q) => q.landmarkId === id)) editing.move(id, p);
             else editing.place(id, p);
-            setMode(ADJUST);
+            setMode(EDIT);
           }}
           onRulerDrawn={(p1, p2) => setDraftRuler({ p1, p2 })}
           onLiveMove={liveTracing.move}
@@ -370,7 +374,7 @@ export function App({ transport }: { transport: Transport }) {
             onStartRuler={() => setMode({ kind: 'ruler' })}
             onCancelRuler={() => {
               setDraftRuler(null);
-              setMode(ADJUST);
+              setMode(EDIT);
             }}
             onSaveRuler={(mm) => void saveRuler(mm)}
           />
@@ -402,7 +406,7 @@ export function App({ transport }: { transport: Transport }) {
             wanted={wanted}
             onReset={editing.reset}
             onDelete={editing.remove}
-            onStartPlacing={(id) => setMode(id ? { kind: 'place', landmarkId: id } : ADJUST)}
+            onStartPlacing={(id) => setMode(id ? { kind: 'place', landmarkId: id } : EDIT)}
             onDetect={editing.detect}
             onRestore={editing.restore}
             mmPerPixel={mmPerPixelOf(cal)}

@@ -213,8 +213,10 @@ export class LandmarkTool extends AnnotationTool {
       if (band === 'review') {
         drawCircle(svgDrawingHelper, uid, 'review', canvas, r + 5, { color: colour, width: 1.5, lineDash: '3,3' }, `review:${data.landmarkId}`);
       }
-      const abbr = landmarkById(data.landmarkId)?.abbr ?? data.landmarkId;
-      const label = band === 'review' ? `${abbr} ?` : abbr;
+      const def = landmarkById(data.landmarkId);
+      const abbr = def?.abbr ?? data.landmarkId;
+      // under the mouse (edit mode): the full name, so a point is never mistaken for its neighbour
+      const label = `${band === 'review' ? `${abbr} ?` : abbr}${a.highlighted && !this.drag && def ? ` · ${def.name}` : ''}`;
       drawTextBox(svgDrawingHelper, uid, 'label', [label], [canvas[0] + r + 2, canvas[1] - 10], { color: colour, fontSize: '13px', padding: 0, background: 'rgba(0,0,0,0.55)' });
       drawn = true;
     }

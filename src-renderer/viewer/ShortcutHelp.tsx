@@ -1,5 +1,6 @@
 // The keyboard shortcuts, shown over the viewer with '?' (and closed with it or Esc).
 export const VIEWER_KEYS: { keys: string; what: string }[] = [
+  { keys: 'E', what: 'edit mode: drag landmarks (only here)' },
   { keys: 'W', what: 'window/level mode (drag)' },
   { keys: 'M', what: 'pan (move) mode' },
   { keys: 'Z', what: 'zoom mode (drag)' },

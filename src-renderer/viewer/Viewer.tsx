@@ -49,7 +49,8 @@ declare global {
   }
 }
 
-const MODES: { kind: 'adjust' | 'pan' | 'zoom'; label: string; title: string }[] = [
+const MODES: { kind: 'edit' | 'adjust' | 'pan' | 'zoom'; label: string; title: string }[] = [
+  { kind: 'edit', label: 'Edit', title: 'Drag landmarks to correct them (E); in the other modes they cannot be moved' },
   { kind: 'adjust', label: 'W/L', title: 'Drag to change window/level (W; right drag zooms, middle drag pans, wheel zooms)' },
   { kind: 'pan', label: 'Pan', title: 'Drag to pan (M)' },
   { kind: 'zoom', label: 'Zoom', title: 'Drag to zoom (Z)' },
@@ -163,6 +164,7 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
       if (e.key === '?') setHelp((h) => !h);
       else if (e.key === 'Escape' && k.help) setHelp(false);
       else if (!k.detail || !k.ctrl) return;
+      else if (e.key === 'e' || e.key === 'E') k.onModeChange({ kind: 'edit' });
       else if (e.key === 'w' || e.key === 'W') k.onModeChange({ kind: 'adjust' });
       else if (e.key === 'm' || e.key === 'M') k.onModeChange({ kind: 'pan' });
       else if (e.key === 'z' || e.key === 'Z') k.onModeChange({ kind: 'zoom' });

@@ -24,7 +24,7 @@ function percentiles(pixels: ArrayLike<number>, fractions: number[]): number[] {
   return fractions.map((f) => sample[Math.min(sample.length - 1, Math.max(0, Math.round(f * (sample.length - 1))))]!);
 }
 
-export type ViewerMode = { kind: 'adjust' } | { kind: 'pan' } | { kind: 'zoom' } | { kind: 'ruler' } | { kind: 'place'; landmarkId: string };
+export type ViewerMode = { kind: 'edit' } | { kind: 'adjust' } | { kind: 'pan' } | { kind: 'zoom' } | { kind: 'ruler' } | { kind: 'place'; landmarkId: string };
 
 export interface ViewerCallbacks {
   onMoved(landmarkId: string, p: ImagePoint): void;
@@ -209,8 +209,11 @@ export class ViewerController {
       if (group.getToolOptions(name)) group.setToolPassive(name);
     }
     group.setToolConfiguration(LANDMARK_TOOL_NAME, { placing: mode.kind === 'place' ? mode.landmarkId : null });
-    const primary = { adjust: WindowLevelTool.toolName, pan: PanTool.toolName, zoom: ZoomTool.toolName, ruler: LengthTool.toolName, place: LANDMARK_TOOL_NAME }[mode.kind];
+    const primary = { edit: LANDMARK_TOOL_NAME, adjust: WindowLevelTool.toolName, pan: PanTool.toolName, zoom: ZoomTool.toolName, ruler: LengthTool.toolName, place: LANDMARK_TOOL_NAME }[mode.kind];
     group.setToolActive(primary, { bindings: PRIMARY });
+    // navigation never edits: outside the edit and placing modes the landmarks are drawn only
+    // (a passive annotation tool would still let a W/L drag that starts near a point move it)
+    if (primary !== LANDMARK_TOOL_NAME) group.setToolEnabled(LANDMARK_TOOL_NAME);
     if (mode.kind !== 'ruler') this.clearDraftRuler();
   }
 

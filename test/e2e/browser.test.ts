@@ -269,7 +269,8 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
     await page.getByRole('button', { name: 'Invert' }).click();
     await waitFor('inversion undone', async () => Math.abs((await grey(sx, sy)) - g0) <= 3);
 
-    // W/L: drag with the left button on empty image (no landmark under the mouse)
+    // W/L: drag with the left button in the W/L mode
+    await page.getByRole('button', { name: 'W/L', exact: true }).click();
     await page.mouse.move(sx, sy);
     await page.mouse.down();
     await page.mouse.move(sx + 60, sy + 80, { steps: 6 });
@@ -286,7 +287,7 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
     };
     const s0 = await span();
     await page.mouse.move(centre.x, centre.y);
-    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -100); // one notch is a small step
+    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -100); // six notches
     const s1 = await waitFor('zoomed in', async () => {
       const s = await span();
       return s < s0 * 0.9 ? s : null;

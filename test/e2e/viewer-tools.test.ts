@@ -136,4 +136,40 @@ describe('viewer tools in Chromium', { skip: NO_CHROMIUM }, () => {
     await help.waitFor({ state: 'detached' });
     assert.deepEqual(pageErrors, []);
   });
+  test('navigation never edits: a W/L drag from a landmark leaves it; in Edit the hovered point names itself and moves', { timeout: 120_000 }, async () => {
+    const [r] = await srv.app.handlers['images.importPaths']({ paths: [path.join(ISBI, 'images', '012.jpg')], detect: true });
+    assert.ok(r?.ok, JSON.stringify(r));
+    const id = (r as { imageId: number }).imageId;
+    await page.reload(); // the page is open since the last test: the new case is listed after a reload
+    await page.locator(`button.case[data-image-id="${id}"]`).click();
+    await waitFor('the landmarks drawn', async () => (await page.locator('[data-testid="viewport"] svg [data-id^="landmark:"], [data-testid="viewport"] svg circle').count()) >= 19);
+    const sella = () => srv.app.store.getCase(id).landmarks!.points.find((p) => p.landmarkId === 'sella')!;
+    const s0 = sella();
+    const at = (await toClient(page, { x: s0.x, y: s0.y }))!;
+    assert.equal(await page.getByRole('button', { name: 'Edit', exact: true }).getAttribute('aria-pressed'), 'true', 'a case opens in the edit mode');
+
+    // W/L mode: the same drag changes the window, not the point
+    await page.keyboard.press('w');
+    const before = await page.evaluate(() => window.__medsapiensViewer!.voiRange());
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.down();
+    await page.mouse.move(at.x + 40, at.y + 30, { steps: 6 });
+    await page.mouse.up();
+    await waitFor('the window changed', async () => JSON.stringify(await page.evaluate(() => window.__medsapiensViewer!.voiRange())) !== JSON.stringify(before));
+    await page.waitForTimeout(500);
+    assert.deepEqual([sella().x, sella().y], [s0.x, s0.y], 'a W/L drag moved sella');
+
+    // Edit mode: hovering names the point in full; the drag moves it
+    await page.keyboard.press('o');
+    await page.keyboard.press('e');
+    await page.mouse.move(at.x + 20, at.y + 20);
+    await page.mouse.move(at.x, at.y, { steps: 3 });
+    await waitFor('the full name on hover', async () => (await page.locator('[data-testid="viewport"] svg text', { hasText: 'S · Sella' }).count()) === 1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-hover-name.png') });
+    await page.mouse.down();
+    await page.mouse.move(at.x + 30, at.y + 10, { steps: 6 });
+    await page.mouse.up();
+    await waitFor('sella moved and stored', async () => sella().x > s0.x + 20);
+    assert.deepEqual(pageErrors, []);
+  });
 });
