@@ -167,13 +167,48 @@ export function App({ transport }: { transport: Transport }) {
   const [review, setReview] = useState<{ index: number } | null>(null);
   const [focus, setFocus] = useState<{ point: ImagePoint; zoom: number } | null>(null);
   const toReview = (detail?.landmarks?.points ?? []).filter((p) => p.flagged && !p.accepted && p.source === 'model');
+  // the landmark the arrow keys nudge: the one last centred from the list or dragged
+  const [selected, setSelected] = useState<string | null>(null);
+  const nudged = useRef<{ id: string; x: number; y: number } | null>(null);
+  useEffect(() => {
+    setSelected(null);
+    nudged.current = null;
+  }, [detail?.imageId]);
   const focusOn = useCallback(
     (landmarkId: string) => {
       const p = detail?.landmarks?.points.find((q) => q.landmarkId === landmarkId);
       if (p) setFocus({ point: { x: p.x, y: p.y }, zoom: 3 });
+      setSelected(landmarkId);
+      nudged.current = null;
     },
     [detail?.landmarks],
   );
+  const moved = useCallback(
+    (landmarkId: string, p: ImagePoint) => {
+      setSelected(landmarkId);
+      nudged.current = null;
+      editing.move(landmarkId, p);
+    },
+    [editing],
+  );
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const step = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+      if (!step || !selected || !detail || review || mode.kind !== 'edit' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if ((e.target as HTMLElement | null)?.closest?.('input, select, textarea')) return;
+      const p = detail.landmarks?.points.find((q) => q.landmarkId === selected);
+      if (!p) return;
+      // presses faster than the server answers build on the last nudge, not on a stale answer
+      const base = nudged.current?.id === selected ? nudged.current : { x: p.x, y: p.y };
+      const k = e.shiftKey ? 10 : 1;
+      const next = { x: Math.min(detail.width - 1, Math.max(0, base.x + step[0]! * k)), y: Math.min(detail.height - 1, Math.max(0, base.y + step[1]! * k)) };
+      nudged.current = { id: selected, ...next };
+      editing.move(selected, next);
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selected, detail, review, mode.kind, editing]);
   // the case list shows each case's review state: follow the open case's as the server answers
   const reviewedAt = detail?.landmarks?.reviewedAt;
   useEffect(() => {
@@ -337,7 +372,7 @@ export function App({ transport }: { transport: Transport }) {
           canRedo={!!detail?.landmarks?.canRedo}
           onUndo={editing.undo}
           onRedo={editing.redo}
-          onMoved={editing.move}
+          onMoved={moved}
           onPlaced={(id, p) => {
             // the server refuses to place a landmark twice: a second placement is a move
             if (detail?.landmarks?.points.some((q) => q.landmarkId === id)) editing.move(id, p);
@@ -412,6 +447,7 @@ export function App({ transport }: { transport: Transport }) {
             mmPerPixel={mmPerPixelOf(cal)}
             onAccept={editing.accept}
             onFocus={focusOn}
+            selected={selected}
           />
         )}
       </aside>

@@ -22,9 +22,11 @@ interface Props {
   onAccept(landmarkId: string): void;
   /** centre the viewer on a landmark */
   onFocus(landmarkId: string): void;
+  /** the landmark the arrow keys nudge */
+  selected?: string | null;
 }
 
-export function LandmarkPanel({ api, set, busy, placing, wanted, mmPerPixel, onReset, onDelete, onStartPlacing, onDetect, onRestore, onAccept, onFocus }: Props) {
+export function LandmarkPanel({ api, set, busy, placing, wanted, mmPerPixel, onReset, onDelete, onStartPlacing, onDetect, onRestore, onAccept, onFocus, selected }: Props) {
   if (!set) {
     return (
       <section className="panel" aria-label="Landmarks">
@@ -66,7 +68,7 @@ export function LandmarkPanel({ api, set, busy, placing, wanted, mmPerPixel, onR
             const band = confidenceBand(p, mmPerPixel);
             const review = needsReview(p);
             return (
-              <tr key={l.id} data-landmark-id={l.id} data-band={band} className={review ? 'review' : ''} onClick={() => onFocus(l.id)} title={`${l.name}: click to centre it`}>
+              <tr key={l.id} data-landmark-id={l.id} data-band={band} className={[review ? 'review' : '', selected === l.id ? 'selected' : ''].join(' ').trim()} aria-selected={selected === l.id} onClick={() => onFocus(l.id)} title={`${l.name}: click to centre it; then the arrow keys nudge it (Shift: 10 pixels)`}>
                 <td>
                   <span className="dot" style={{ background: BAND_COLOUR[band] }} />
                   <abbr title={l.name}>{l.abbr}</abbr>

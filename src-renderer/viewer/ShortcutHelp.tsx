@@ -12,6 +12,7 @@ export const VIEWER_KEYS: { keys: string; what: string }[] = [
   { keys: 'B  S  O', what: 'bone, soft-tissue, or the file’s own window' },
   { keys: 'L', what: 'analysis lines on / off' },
   { keys: 'Right drag  Middle drag', what: 'zoom, pan (in any mode)' },
+  { keys: '← → ↑ ↓  (Shift)', what: 'nudge the selected landmark by 1 (10) pixels, in Edit mode' },
   { keys: 'Ctrl+Z  Ctrl+Shift+Z', what: 'undo, redo a landmark edit' },
   { keys: 'Esc', what: 'cancel placing or measuring; leave review' },
   { keys: 'N  P  A (review)', what: 'next, previous, accept the flagged point' },

@@ -170,6 +170,14 @@ describe('viewer tools in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.mouse.move(at.x + 30, at.y + 10, { steps: 6 });
     await page.mouse.up();
     await waitFor('sella moved and stored', async () => sella().x > s0.x + 20);
+
+    // the list row selects a landmark and centres it; the arrows nudge it (Shift: 10 pixels)
+    const dropped = sella();
+    await page.locator('tr[data-landmark-id="sella"]').click();
+    assert.equal(await page.locator('tr[data-landmark-id="sella"]').getAttribute('aria-selected'), 'true');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    await waitFor('the nudges stored', async () => Math.abs(sella().x - (dropped.x + 3)) < 1e-6 && Math.abs(sella().y - (dropped.y + 10)) < 1e-6, 20_000);
     assert.deepEqual(pageErrors, []);
   });
 });
