@@ -42,6 +42,13 @@ const OPEN_CASE_KEY = 'medsapiens.openCase';
 // the mode a case opens in, and the one placing and measuring return to: landmarks can be dragged
 const EDIT: ViewerMode = { kind: 'edit' };
 
+type RightTab = 'measures' | 'landmarks' | 'patient';
+const RIGHT_TABS: { id: RightTab; label: string }[] = [
+  { id: 'measures', label: 'Measurements' },
+  { id: 'landmarks', label: 'Landmarks' },
+  { id: 'patient', label: 'Patient' },
+];
+
 export function App({ transport }: { transport: Transport }) {
   const { api } = transport;
   const [cases, setCases] = useState<CaseSummary[] | null>(null);
@@ -167,6 +174,16 @@ export function App({ transport }: { transport: Transport }) {
   const [review, setReview] = useState<{ index: number } | null>(null);
   const [focus, setFocus] = useState<{ point: ImagePoint; zoom: number } | null>(null);
   const toReview = (detail?.landmarks?.points ?? []).filter((p) => p.flagged && !p.accepted && p.source === 'model');
+  // the right column's tabs: what is on screen at 1366 x 768 without scrolling
+  const [tab, setTab] = useState<RightTab>(() => {
+    const kept = localStorage.getItem('medsapiens.rightTab');
+    return RIGHT_TABS.some((t) => t.id === kept) ? (kept as RightTab) : 'measures';
+  });
+  const chooseTab = useCallback((t: RightTab) => {
+    localStorage.setItem('medsapiens.rightTab', t);
+    setTab(t);
+  }, []);
+
   // the landmark the arrow keys nudge: the one last centred from the list or dragged
   const [selected, setSelected] = useState<string | null>(null);
   const nudged = useRef<{ id: string; x: number; y: number } | null>(null);
@@ -392,63 +409,83 @@ export function App({ transport }: { transport: Transport }) {
         />
       </main>
       <aside className="right">
-        <Measurements
-          analysisId={analysisId}
-          onAnalysisChange={setAnalysisId}
-          mmPerPixel={mmPerPixelOf(cal)}
-          hasImage={!!detail}
-          unreviewed={unreviewed}
-          withheld={refused ? 'No measurements: the image does not look like a lateral cephalogram (see the top of the case; “Trace anyway” to measure it).' : null}
-        />
-        {detail && (
-          <Calibration
-            detail={detail}
-            drawing={mode.kind === 'ruler'}
-            draft={draftRuler}
-            busy={editing.busy}
-            onStartRuler={() => setMode({ kind: 'ruler' })}
-            onCancelRuler={() => {
-              setDraftRuler(null);
-              setMode(EDIT);
-            }}
-            onSaveRuler={(mm) => void saveRuler(mm)}
-          />
+        <div className="tabs" role="tablist" aria-label="Case panels">
+          {RIGHT_TABS.map((t) => (
+            <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'tab active' : 'tab'} onClick={() => chooseTab(t.id)} data-tab={t.id}>
+              {t.label}
+              {t.id === 'landmarks' && toReview.length > 0 ? ` (${toReview.length} to review)` : ''}
+            </button>
+          ))}
+        </div>
+        {tab === 'measures' && (
+          <>
+            <Measurements
+              analysisId={analysisId}
+              onAnalysisChange={setAnalysisId}
+              mmPerPixel={mmPerPixelOf(cal)}
+              hasImage={!!detail}
+              unreviewed={unreviewed}
+              withheld={refused ? 'No measurements: the image does not look like a lateral cephalogram (see the top of the case; “Trace anyway” to measure it).' : null}
+            />
+            {detail && (
+              <Calibration
+                detail={detail}
+                drawing={mode.kind === 'ruler'}
+                draft={draftRuler}
+                busy={editing.busy}
+                onStartRuler={() => setMode({ kind: 'ruler' })}
+                onCancelRuler={() => {
+                  setDraftRuler(null);
+                  setMode(EDIT);
+                }}
+                onSaveRuler={(mm) => void saveRuler(mm)}
+              />
+            )}
+            {detail && <ReportExport api={api} imageId={detail.imageId} analysisId={analysisId} />}
+            {detail?.format === 'dicom' && <SendToPacs api={api} imageId={detail.imageId} analysisId={analysisId} />}
+          </>
         )}
-        {detail && (
-          <PatientRecord
-            api={api}
-            detail={detail}
-            onChanged={(d) => {
-              setDetail(d);
-              void refreshCases();
-            }}
-            onDeleted={() => {
-              setDetail(null);
-              sessionStorage.removeItem(OPEN_CASE_KEY);
-              void refreshCases();
-            }}
-          />
+        {tab === 'landmarks' && (
+          <>
+            {detail && (
+              <LandmarkPanel
+                api={api}
+                set={detail.landmarks}
+                busy={editing.busy}
+                placing={mode.kind === 'place' ? mode.landmarkId : null}
+                wanted={wanted}
+                onReset={editing.reset}
+                onDelete={editing.remove}
+                onStartPlacing={(id) => setMode(id ? { kind: 'place', landmarkId: id } : EDIT)}
+                onDetect={editing.detect}
+                onRestore={editing.restore}
+                mmPerPixel={mmPerPixelOf(cal)}
+                onAccept={editing.accept}
+                onFocus={focusOn}
+                selected={selected}
+              />
+            )}
+          </>
         )}
-        {detail && <ReportExport api={api} imageId={detail.imageId} analysisId={analysisId} />}
-        {detail?.format === 'dicom' && <SendToPacs api={api} imageId={detail.imageId} analysisId={analysisId} />}
-        {detail && <Timeline api={api} detail={detail} analysisId={analysisId} shown={superimposition} onShow={setSuperimposition} onOpen={(id) => void openCase(id)} blend={blend} onBlend={setBlend} />}
-        {detail && (
-          <LandmarkPanel
-            api={api}
-            set={detail.landmarks}
-            busy={editing.busy}
-            placing={mode.kind === 'place' ? mode.landmarkId : null}
-            wanted={wanted}
-            onReset={editing.reset}
-            onDelete={editing.remove}
-            onStartPlacing={(id) => setMode(id ? { kind: 'place', landmarkId: id } : EDIT)}
-            onDetect={editing.detect}
-            onRestore={editing.restore}
-            mmPerPixel={mmPerPixelOf(cal)}
-            onAccept={editing.accept}
-            onFocus={focusOn}
-            selected={selected}
-          />
+        {tab === 'patient' && (
+          <>
+            {detail && (
+              <PatientRecord
+                api={api}
+                detail={detail}
+                onChanged={(d) => {
+                  setDetail(d);
+                  void refreshCases();
+                }}
+                onDeleted={() => {
+                  setDetail(null);
+                  sessionStorage.removeItem(OPEN_CASE_KEY);
+                  void refreshCases();
+                }}
+              />
+            )}
+            {detail && <Timeline api={api} detail={detail} analysisId={analysisId} shown={superimposition} onShow={setSuperimposition} onOpen={(id) => void openCase(id)} blend={blend} onBlend={setBlend} />}
+          </>
         )}
       </aside>
       <StatusBar status={status} statusError={statusError} tasks={tasks} activity={editing.busy ? 'Saving…' : activity} />

@@ -57,10 +57,8 @@ export function PatientRecord({ api, detail, onChanged, onDeleted }: Props) {
   };
 
   return (
-    <details className="panel patient-record" aria-label="Patient">
-      <summary>
-        <h2>Patient</h2> <span className="muted small">{[detail.patientName?.replaceAll('^', ' '), detail.patientId].filter(Boolean).join(' · ') || 'no record'}</span>
-      </summary>
+    <section className="panel patient-record" aria-label="Patient">
+      <h2>Patient record</h2>
       <form onSubmit={save} className="dicom-form" aria-label="Patient record">
         <label>
           Name <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Patient name" maxLength={256} />
@@ -115,6 +113,6 @@ export function PatientRecord({ api, detail, onChanged, onDeleted }: Props) {
           </p>
         )}
       </form>
-    </details>
+    </section>
   );
 }

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { BAND_LEGEND } from '../../src-shared/landmark-bands.js';
 import { ISBI } from '../helpers/cli.js';
 import { ensureRendererBuilt } from './helpers/build.js';
-import { ARTIFACTS, launchChromium, NO_CHROMIUM, waitFor } from './helpers/browser.js';
+import { ARTIFACTS, launchChromium, NO_CHROMIUM, showTab, waitFor } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 describe('analyses and reports in Chromium', { skip: NO_CHROMIUM }, () => {
@@ -59,8 +59,10 @@ describe('analyses and reports in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.equal(await measures.getByLabel('Analysis').inputValue(), 'isbi2015');
 
     // the legend beside the landmark list uses the words of the PDF's legend
+    await showTab(page, 'Landmarks');
     const legend = (await page.getByLabel('Colour legend').textContent()) ?? '';
     for (const words of Object.values(BAND_LEGEND)) assert.ok(legend.includes(words), `legend: ${words}`);
+    await showTab(page, 'Measurements');
 
     // a report of two analyses, chosen in the panel and remembered
     const report = page.locator('section.panel[aria-label="Report"]');

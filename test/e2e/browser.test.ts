@@ -14,7 +14,7 @@ import { API } from '../../src-shared/api/contract.js';
 import { ISBI_LANDMARKS } from '../../src-shared/landmarks.js';
 import { ensureRendererBuilt } from './helpers/build.js';
 import { loopbackClient, type LoopbackClient } from '../helpers/loopback-client.js';
-import { ARTIFACTS, launchChromium, NO_CHROMIUM, waitFor } from './helpers/browser.js';
+import { ARTIFACTS, launchChromium, NO_CHROMIUM, showTab, waitFor } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { writeInChunks } from '../reliability/helpers.js';
 
@@ -93,6 +93,7 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
   }
 
   async function measureValue(id: string): Promise<number | null> {
+    await showTab(page, 'Measurements');
     const v = await page.locator(`tr[data-measure-id="${id}"] td.value`).getAttribute('data-value', { timeout: 2000 }).catch(() => null);
     return v === null ? null : Number(v);
   }
@@ -346,6 +347,7 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
       }
       return prev;
     };
+    await showTab(page, 'Measurements');
     assert.equal(await page.locator('tr[data-measure-id="u1_na_mm"]').getAttribute('data-status'), 'uncalibrated');
 
     // two clicks on a known length, then its length in mm
@@ -371,6 +373,7 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
 
     // a landmark the model does not predict: pick it, click on the image
     assert.equal(await page.locator('tr[data-measure-id="u1_na_deg"]').getAttribute('data-status'), 'missing');
+    await showTab(page, 'Landmarks');
     await page.locator('tr[data-landmark-id="upper_incisor_apex"]').getByRole('button', { name: 'Place' }).click();
     const [apex] = await settledToClient([{ x: 1290, y: 1530 }]);
     const clicked = (await page.evaluate(([x, y]) => window.__medsapiensViewer!.clientToImage(x, y)!, [apex.x, apex.y]))!;
@@ -378,10 +381,12 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
     const placed = await waitFor('the placed landmark stored', async () => (await api('cases.get', { imageId })).landmarks!.points.find((p) => p.landmarkId === 'upper_incisor_apex'));
     assert.equal(placed.source, 'hand');
     assert.ok(Math.hypot(placed.x - clicked.x, placed.y - clicked.y) <= POSITION_TOLERANCE_PX, `placed at ${placed.x},${placed.y}, clicked ${clicked.x},${clicked.y}`);
+    await showTab(page, 'Measurements');
     await waitFor('the measure that needed it', async () => (await page.locator('tr[data-measure-id="u1_na_deg"]').getAttribute('data-status')) === 'ok');
     await waitForDrawnCase(imageId, ISBI_LANDMARKS.length + 1);
 
     // placing it again moves it (the server keeps one point per landmark, and so does the overlay)
+    await showTab(page, 'Landmarks');
     await page.locator('tr[data-landmark-id="upper_incisor_apex"]').getByRole('button', { name: 'Re-place' }).click();
     const [again] = await settledToClient([{ x: 1300, y: 1480 }]);
     await page.mouse.click(again.x, again.y);
@@ -404,6 +409,7 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
     const detail = await waitForDrawnCase(imageId, ISBI_LANDMARKS.length);
     figures.dicomImportToLandmarksMs = Math.round(await importTiming(path.basename(DICOM)));
     assert.ok(detail.spacing, 'the DICOM has PixelSpacing');
+    await showTab(page, 'Measurements');
     await page.getByTestId('spacing').getByText(`${detail.spacing.colMm.toPrecision(3)} mm/px`).waitFor();
     await shot('05-dicom-imported');
   });
@@ -455,6 +461,7 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
     await waitFor('all cases listed again', async () => (await page.locator('button.case').count()) === all.length);
 
     const download = page.waitForEvent('download', { timeout: 30_000 }).catch(() => null);
+    await showTab(page, 'Measurements');
     await page.getByTestId('export-report').click();
     const outcome = await Promise.race([download.then((d) => (d ? `downloaded ${d.suggestedFilename()}` : null)), page.locator('.panel[aria-label="Report"] .error').textContent({ timeout: 30_000 })]);
     assert.ok(outcome, 'the export either downloads a file or shows an error');
@@ -471,6 +478,7 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
     });
     assert.ok(edited.landmarks!.points.some((p) => p.source === 'hand'), 'the case carries edits from the tests before');
     const log = await api('landmarks.history', { setId: edited.landmarks!.setId });
+    await showTab(page, 'Landmarks');
     const history = page.getByTestId('edit-history');
     await history.locator('summary').click();
     await history.locator('summary').getByText(`Edit history (${log.length})`).waitFor({ timeout: 10_000 });
@@ -535,6 +543,7 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
         assert.ok(err < 0.01, `${p.landmarkId}: (${p.x.toFixed(2)}, ${p.y.toFixed(2)}) is not the mirror of (${r.x.toFixed(2)}, ${r.y.toFixed(2)})`);
       }
       // each point's radius, not a percentage (a PNG has no spacing: pixels)
+      await showTab(page, 'Landmarks');
       const sella = (await page.locator('tr[data-landmark-id="sella"] td.uncertainty').textContent()) ?? '';
       assert.match(sella, /^± \d+ px$/);
       await shot('09-mirrored-straightened');
@@ -551,6 +560,7 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
         .map((m) => m.id)
         .sort();
       await waitFor('the Steiner table', () => measureValue('sna'));
+      await showTab(page, 'Measurements');
       const marked = (await page.$$eval('tr[data-unreviewed]', (els) => els.map((e) => e.getAttribute('data-measure-id')!))).sort();
       assert.deepEqual(marked, steiner);
 
@@ -695,6 +705,7 @@ describe('renderer in Chromium against the real services', { skip: NO_CHROMIUM }
       assert.match((await msg.textContent()) ?? '', /failed to load: .*no-such-model/);
       await p.getByTestId('file-input').setInputFiles(ISBI_IMAGE);
       await p.locator('.import-warnings li').getByText(/imported without landmarks/).waitFor({ timeout: 60_000 });
+      await showTab(p, 'Landmarks');
       await p.getByRole('button', { name: 'Detect landmarks' }).waitFor();
       await p.screenshot({ path: path.join(ARTIFACTS, '12-model-failed.png') });
     } finally {

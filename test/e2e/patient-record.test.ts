@@ -35,8 +35,8 @@ describe('patient records in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.goto(srv.pageUrl);
     const caseButton = page.locator(`button.case[data-image-id="${id}"]`);
     await caseButton.click();
-    const panel = page.locator('details.patient-record');
-    await panel.locator('summary').click();
+    await page.getByRole('tab', { name: 'Patient' }).click();
+    const panel = page.locator('section.patient-record');
     await panel.getByLabel('Patient name').fill('Müller Zoë');
     await panel.getByLabel('Patient ID').fill('ORTHO-42');
     await panel.getByLabel('Birth date').fill('2012-05-17');

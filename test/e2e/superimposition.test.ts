@@ -12,7 +12,7 @@ import { ISBI } from '../helpers/cli.js';
 import { patientDicom } from '../helpers/patient-dicom.js';
 import { ensureRendererBuilt } from './helpers/build.js';
 import { loopbackClient, type LoopbackClient } from '../helpers/loopback-client.js';
-import { ARTIFACTS, launchChromium, NO_CHROMIUM, waitFor } from './helpers/browser.js';
+import { ARTIFACTS, launchChromium, NO_CHROMIUM, showTab, waitFor } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const SLOW = 180_000;
@@ -60,6 +60,7 @@ describe('superimposition in Chromium against the real services', { skip: NO_CHR
     // the later study is open; its timeline lists both, T0 first, with the ages
     await page.goto(srv.pageUrl);
     await page.locator(`button.case[data-image-id="${t1}"]`).click();
+    await showTab(page, 'Patient');
     const timeline = page.getByTestId('timeline');
     await timeline.locator(`li[data-image-id="${t0}"]`).getByText('T0').waitFor();
     assert.match((await timeline.locator(`li[data-image-id="${t0}"]`).textContent()) ?? '', /T0 2024-03-05 · age 12\.0/);

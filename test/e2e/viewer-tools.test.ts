@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { ISBI } from '../helpers/cli.js';
 import { ensureRendererBuilt } from './helpers/build.js';
-import { ARTIFACTS, launchChromium, NO_CHROMIUM, waitFor } from './helpers/browser.js';
+import { ARTIFACTS, launchChromium, NO_CHROMIUM, showTab, waitFor } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 type Pt = { x: number; y: number };
@@ -173,6 +173,7 @@ describe('viewer tools in Chromium', { skip: NO_CHROMIUM }, () => {
 
     // the list row selects a landmark and centres it; the arrows nudge it (Shift: 10 pixels)
     const dropped = sella();
+    await showTab(page, 'Landmarks');
     await page.locator('tr[data-landmark-id="sella"]').click();
     assert.equal(await page.locator('tr[data-landmark-id="sella"]').getAttribute('aria-selected'), 'true');
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');

@@ -2,7 +2,7 @@
 // (no background connections), where screenshots go, and polling until the page shows something.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../test-artifacts/e2e');
@@ -27,4 +27,10 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** The right column's tabs: Measurements (with calibration and report), Landmarks, Patient (record, timeline). */
+export async function showTab(page: Page, name: 'Measurements' | 'Landmarks' | 'Patient'): Promise<void> {
+  const tab = page.getByRole('tab', { name: new RegExp(`^${name}`) });
+  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
 }
