@@ -419,6 +419,8 @@ export function App({ transport }: { transport: Transport }) {
         </div>
         {tab === 'measures' && (
           <>
+            {detail && <ReportExport api={api} imageId={detail.imageId} analysisId={analysisId} />}
+            {detail?.format === 'dicom' && <SendToPacs api={api} imageId={detail.imageId} analysisId={analysisId} />}
             <Measurements
               analysisId={analysisId}
               onAnalysisChange={setAnalysisId}
@@ -441,8 +443,6 @@ export function App({ transport }: { transport: Transport }) {
                 onSaveRuler={(mm) => void saveRuler(mm)}
               />
             )}
-            {detail && <ReportExport api={api} imageId={detail.imageId} analysisId={analysisId} />}
-            {detail?.format === 'dicom' && <SendToPacs api={api} imageId={detail.imageId} analysisId={analysisId} />}
           </>
         )}
         {tab === 'landmarks' && (

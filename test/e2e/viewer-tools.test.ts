@@ -148,6 +148,21 @@ describe('viewer tools in Chromium', { skip: NO_CHROMIUM }, () => {
     const at = (await toClient(page, { x: s0.x, y: s0.y }))!;
     assert.equal(await page.getByRole('button', { name: 'Edit', exact: true }).getAttribute('aria-pressed'), 'true', 'a case opens in the edit mode');
 
+    // at 1366 x 768 nothing essential is below the fold: the tools, the analysis, every measure,
+    // the report's Export, and (in its tab) every landmark of the model
+    const fold = (await page.locator('.status-bar, footer').first().boundingBox())?.y ?? 768;
+    const bottom = async (sel: string) => {
+      const b = (await page.locator(sel).last().boundingBox())!;
+      return b.y + b.height;
+    };
+    for (const sel of ['[data-testid="redo"]', 'select[aria-label="Analysis"]', 'table.measures tbody tr', '[data-testid="export-report"]']) {
+      assert.ok((await bottom(sel)) <= fold, `${sel} ends at ${await bottom(sel)}, below the fold at ${fold}`);
+    }
+    await showTab(page, 'Landmarks');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'layout-1366x768-landmarks.png') });
+    assert.ok((await bottom('tr[data-landmark-id="articulare"]')) <= fold, `the landmark list runs below the fold (${await bottom('tr[data-landmark-id="articulare"]')} > ${fold})`);
+    await showTab(page, 'Measurements');
+
     // W/L mode: the same drag changes the window, not the point
     await page.keyboard.press('w');
     const before = await page.evaluate(() => window.__medsapiensViewer!.voiRange());
