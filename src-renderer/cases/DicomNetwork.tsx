@@ -214,6 +214,7 @@ function PacsSearch({ api, receiving }: { api: ApiClient; receiving: boolean }) 
   const [id, setId] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  const [modality, setModality] = useState('');
   const [studies, setStudies] = useState<PacsStudy[] | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -223,7 +224,7 @@ function PacsSearch({ api, receiving }: { api: ApiClient; receiving: boolean }) 
     setBusy('search');
     setNote(null);
     try {
-      const r = await api['pacs.query']({ patientName: name || undefined, patientId: id || undefined, dateFrom: from ? iso(from) : undefined, dateTo: to ? iso(to) : undefined });
+      const r = await api['pacs.query']({ patientName: name || undefined, patientId: id || undefined, dateFrom: from ? iso(from) : undefined, dateTo: to ? iso(to) : undefined, modality: modality.trim().toUpperCase() || undefined });
       setStudies(r.studies);
     } catch (err) {
       setStudies(null);
@@ -253,6 +254,7 @@ function PacsSearch({ api, receiving }: { api: ApiClient; receiving: boolean }) 
         <input value={id} onChange={(e) => setId(e.target.value)} placeholder="Patient ID" aria-label="Patient ID" />
         <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} aria-label="From" />
         <input type="date" value={to} onChange={(e) => setTo(e.target.value)} aria-label="To" />
+        <input value={modality} onChange={(e) => setModality(e.target.value)} placeholder="Modality (DX, CR, OT…)" aria-label="Modality" maxLength={16} />
       </div>
       <button type="submit" disabled={busy !== null} data-testid="pacs-search">
         {busy === 'search' ? 'Searching…' : 'Search'}

@@ -73,6 +73,7 @@ describe('the DICOM network panel in Chromium', { skip: NO_CHROMIUM }, () => {
     await waitFor('the echo', async () => /The PACS answers/.test((await pacs.getByTestId('pacs-note').textContent()) ?? ''));
     const search = panel.getByRole('form', { name: 'Search the PACS' });
     await search.getByLabel('Patient name').fill('store');
+    await search.getByLabel('Modality').fill('ot');
     await search.getByTestId('pacs-search').click();
     const row = search.locator('tr[data-study-uid="1.2.826.0.1.3680043.10.997.5"]');
     await row.waitFor();
