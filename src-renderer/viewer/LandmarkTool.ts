@@ -8,6 +8,11 @@ import { AnnotationTool, annotation as csAnnotation, cursors, drawing, state as 
 import { landmarkById } from '../../src-shared/landmarks.js';
 import { worldToImage, type ImagePoint } from './coords.js';
 import { BAND_COLOUR, type ConfidenceBand } from './landmarkStyle.js';
+import { placeLabels } from './labelPlacement.js';
+
+/** a 13 px label's size, estimated without measuring text on every render */
+const LABEL_CHAR_PX = 8;
+const LABEL_HEIGHT_PX = 16;
 
 export const LANDMARK_TOOL_NAME = 'MedsapiensLandmark';
 
@@ -191,6 +196,7 @@ export class LandmarkTool extends AnnotationTool {
     const all = getAnnotations(this.getToolName(), element);
     const annotations = this.filterInteractableAnnotationsForElement(element, all ?? []) as ToolTypes.Annotation[];
     let drawn = false;
+    const shown: { a: LandmarkAnnotation; canvas: Types.Point2; band: ConfidenceBand; label: string }[] = [];
     for (const a of annotations) {
       if (!isLandmarkAnnotation(a) || a.isVisible === false) continue;
       const { data } = a;
@@ -202,22 +208,31 @@ export class LandmarkTool extends AnnotationTool {
         a.invalidated = false;
         if (wasInvalidated) triggerAnnotationModified(a, element, ToolEnums.ChangeTypes.HandlesUpdated);
       }
-      const canvas = viewport.worldToCanvas(world);
       const band: ConfidenceBand = data.source === 'hand' ? 'hand' : (data.band ?? 'sure');
+      const def = landmarkById(data.landmarkId);
+      const abbr = def?.abbr ?? data.landmarkId;
+      // under the mouse (edit mode): the full name, so a point is never mistaken for its neighbour
+      const label = `${band === 'review' ? `${abbr} ?` : abbr}${a.highlighted && !this.drag && def ? ` · ${def.name}` : ''}`;
+      shown.push({ a, canvas: viewport.worldToCanvas(world), band, label });
+    }
+    const r = this.config.handleRadius;
+    // labels beside their points, on a side where they hide no other label or point
+    const at = placeLabels(
+      shown.map((s) => ({ id: s.a.data.landmarkId, x: s.canvas[0], y: s.canvas[1], width: s.label.length * LABEL_CHAR_PX + 2, height: LABEL_HEIGHT_PX })),
+      r + 2,
+    );
+    for (const { a, canvas, band, label } of shown) {
+      const { data } = a;
       const colour = BAND_COLOUR[band];
       const uid = a.annotationUID ?? data.landmarkId;
-      const r = this.config.handleRadius;
       drawCircle(svgDrawingHelper, uid, 'handle', canvas, r, { color: colour, width: a.highlighted ? 3 : 2, fill: colour, fillOpacity: 0.25 }, `landmark:${data.landmarkId}`);
       // the exact spot, readable at any zoom over bright bone or dark air
       drawCircle(svgDrawingHelper, uid, 'centre', canvas, 1.2, { color: '#000000', width: 0.8, fill: '#ffffff', fillOpacity: 1 }, `centre:${data.landmarkId}`);
       if (band === 'review') {
         drawCircle(svgDrawingHelper, uid, 'review', canvas, r + 5, { color: colour, width: 1.5, lineDash: '3,3' }, `review:${data.landmarkId}`);
       }
-      const def = landmarkById(data.landmarkId);
-      const abbr = def?.abbr ?? data.landmarkId;
-      // under the mouse (edit mode): the full name, so a point is never mistaken for its neighbour
-      const label = `${band === 'review' ? `${abbr} ?` : abbr}${a.highlighted && !this.drag && def ? ` · ${def.name}` : ''}`;
-      drawTextBox(svgDrawingHelper, uid, 'label', [label], [canvas[0] + r + 2, canvas[1] - 10], { color: colour, fontSize: '13px', padding: 0, background: 'rgba(0,0,0,0.55)' });
+      const p = at.get(data.landmarkId) ?? { x: canvas[0] + r + 2, y: canvas[1] - 10 };
+      drawTextBox(svgDrawingHelper, uid, 'label', [label], [p.x, p.y], { color: colour, fontSize: '13px', padding: 0, background: 'rgba(0,0,0,0.55)' });
       drawn = true;
     }
     return drawn;

@@ -143,6 +143,24 @@ describe('viewer tools in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.reload(); // the page is open since the last test: the new case is listed after a reload
     await page.locator(`button.case[data-image-id="${id}"]`).click();
     await waitFor('the landmarks drawn', async () => (await page.locator('[data-testid="viewport"] svg [data-id^="landmark:"], [data-testid="viewport"] svg circle').count()) >= 19);
+    // the labels avoid each other (the incisors, lips and chin crowd at fit zoom)
+    const boxes = await page.$$eval('[data-testid="viewport"] svg text', (texts) =>
+      texts.map((t) => {
+        const r = t.getBoundingClientRect();
+        return { text: t.textContent ?? '', x: r.x, y: r.y, w: r.width, h: r.height };
+      }),
+    );
+    assert.ok(boxes.length >= 19, `${boxes.length} labels drawn`);
+    const clashes: string[] = [];
+    boxes.forEach((a, i) =>
+      boxes.slice(i + 1).forEach((b) => {
+        const ox = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+        const oy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+        if (ox > 1 && oy > 1) clashes.push(`${a.text}/${b.text}`);
+      }),
+    );
+    assert.deepEqual(clashes, [], 'labels drawn over each other');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-labels.png') });
     const sella = () => srv.app.store.getCase(id).landmarks!.points.find((p) => p.landmarkId === 'sella')!;
     const s0 = sella();
     const at = (await toClient(page, { x: s0.x, y: s0.y }))!;
