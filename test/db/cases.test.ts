@@ -69,7 +69,8 @@ test('search finds cases by patient name, patient id and study date', (t) => {
   const jane = add('k', { externalId: 'P-002', name: 'DOE^JANE' }, '2022-11-02');
   const mul = add('m', { externalId: 'X-77', name: 'Müller^Jürgen' }, '2021-07-01');
   const anon = add('n', {}, null);
-  const ids = (search?: string) => store.listCases({ search }).map((c) => c.imageId);
+  // in study-date order (newest first, undated last) to read the matches; the app's list sorts by import
+  const ids = (search?: string) => store.listCases({ search, sort: 'study' }).map((c) => c.imageId);
 
   // newest study first, undated last
   assert.deepEqual(ids(), [jane, mul, john, anon]);
@@ -89,7 +90,7 @@ test('search finds cases by patient name, patient id and study date', (t) => {
   assert.deepEqual(ids('_'), []);
   assert.deepEqual(ids('nobody'), []);
   assert.deepEqual(
-    store.listCases({ limit: 2, offset: 1 }).map((c) => c.imageId),
+    store.listCases({ limit: 2, offset: 1, sort: 'study' }).map((c) => c.imageId),
     [mul, john],
   );
   const row = store.listCases({ search: 'jane' })[0];
