@@ -179,13 +179,11 @@ export function createCaseRepository(db: Db, now: () => Date) {
         const image = loadImage(imageId);
         const { patient, study } = caseOf(image);
         const before = recordOf(patient);
-        const other =
-          record.externalId !== null || record.name !== null
-            ? (q.patientByIdentity.get({ externalId: record.externalId ?? '', name: record.name ?? '' }) as unknown | undefined)
-            : undefined;
+        const row = record.externalId !== null || record.name !== null ? q.patientByIdentity.get({ externalId: record.externalId ?? '', name: record.name ?? '' }) : undefined;
+        const other = row ? parseRow(PatientRow, row, 'patients') : null;
         let after: Patient;
-        if (other && parseRow(PatientRow, other, 'patients').id !== patient.id) {
-          const target = parseRow(PatientRow, other, 'patients');
+        if (other && other.id !== patient.id) {
+          const target = other;
           q.moveStudy.run(target.id, study.id);
           after = parseRow(
             PatientRow,

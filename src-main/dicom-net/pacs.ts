@@ -13,6 +13,8 @@ import { describePeer, runAssociation } from './scu.js';
 
 const { requests, constants } = dimse;
 const { Status } = constants;
+/** C-FIND answers a match with Pending, or 0xFF01 when an optional key was not supported */
+const isPending = (status: number) => status === Status.Pending || status === 0xff01;
 
 export interface PacsDeps {
   store: CaseStore;
@@ -101,7 +103,7 @@ export function createPacsService(d: PacsDeps): PacsService {
       let final = null as number | null;
       r.on('response', (res: { getStatus(): number; hasDataset(): boolean; getDataset(): { getElements(): Record<string, unknown> } | undefined }) => {
         const status = res.getStatus();
-        if ((status === Status.Pending || status === 0xff01) && res.hasDataset()) {
+        if (isPending(status) && res.hasDataset()) {
           const e = res.getDataset()!.getElements();
           const uid = str(e.StudyInstanceUID);
           if (!uid) return;
@@ -116,7 +118,7 @@ export function createPacsService(d: PacsDeps): PacsService {
             modalities: (Array.isArray(modalities) ? modalities : typeof modalities === 'string' ? modalities.split('\\') : []).filter((m): m is string => typeof m === 'string' && m !== ''),
             instances: Number.isFinite(Number(e.NumberOfStudyRelatedInstances)) && e.NumberOfStudyRelatedInstances !== '' ? Number(e.NumberOfStudyRelatedInstances) : null,
           });
-        } else if (status !== Status.Pending && status !== 0xff01) final = status;
+        } else if (!isPending(status)) final = status;
       });
       await runAssociation(p, [r], opts());
       if (final !== Status.Success) throw new AppError('unreachable', `${describePeer(p)} failed the search${final === null ? ' (no final answer)' : ` with status 0x${final.toString(16)}`}`);

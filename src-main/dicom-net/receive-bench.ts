@@ -3,12 +3,15 @@
 // sends a series, and the time until every one is imported and traced.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import dcmjs from 'dcmjs';
 import { AppError } from '../../src-shared/errors.js';
 import { createApp } from '../services/app.js';
+import { parseDicomBytes } from '../imaging/dicom/parse.js';
+import { readHead } from '../imaging/read-file.js';
+import { freeLoopbackPort } from '../util/free-port.js';
+
+const TRANSFER_SYNTAX_TAG = 'x00020010';
 
 export interface ReceiveBench {
   images: number;
@@ -36,31 +39,22 @@ const PROPOSE: Record<string, string> = {
   '1.2.840.10008.1.2.5': '-xr',
 };
 
-function transferSyntaxOf(file: string): string {
-  const head = fs.readFileSync(file).subarray(0, 64 * 1024);
-  const r = dcmjs.data.DicomMessage.readFile(head.buffer.slice(head.byteOffset, head.byteOffset + head.byteLength) as ArrayBuffer, { untilTag: '00080016', ignoreErrors: true });
-  return String(dcmjs.data.DicomMetaDictionary.naturalizeDataset(r.meta).TransferSyntaxUID ?? '');
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+/** the file's transfer syntax, from its meta group (the first 64 kB hold it) */
+async function transferSyntaxOf(file: string): Promise<string> {
+  return parseDicomBytes(await readHead(file, 64 * 1024), { headerOnly: true }).dataSet.string(TRANSFER_SYNTAX_TAG) ?? '';
 }
 
 export async function runReceiveBench(files: string[], log: (m: string) => void): Promise<ReceiveBench> {
   if (files.length === 0) throw new AppError('bad_request', 'give DICOM cephalograms to send (files or a folder of .dcm files)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medsapiens-bench-dicom-'));
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const app = createApp({ dbPath: path.join(dir, 'cases.sqlite'), log: () => undefined, dicom: { enabled: true, port, aeTitle: 'MEDSAPIENS', allowedCallingAeTitles: [], allowedHosts: [] } });
   try {
     const status = await app.dicomStarted;
     if (!status.listening) throw new AppError('internal', `the receiver did not start: ${status.error}`);
     await app.model(); // loading the model is not what is timed
     const traced = () => app.store.listCases({ limit: 10000 }).filter((c) => c.currentSetId !== null).length;
-    const syntaxes = new Set(files.map(transferSyntaxOf));
+    const syntaxes = new Set(await Promise.all(files.map(transferSyntaxOf)));
     if (syntaxes.size > 1) throw new AppError('bad_request', `the files are in ${syntaxes.size} transfer syntaxes: give files in one (storescu proposes one compressed syntax per run)`);
     const propose = PROPOSE[[...syntaxes][0]!];
     const t0 = performance.now();

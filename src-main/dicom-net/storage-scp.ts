@@ -17,7 +17,7 @@ import { toAppError } from '../../src-shared/errors.js';
 import { probeImage } from '../imaging/probe.js';
 import { DEFAULT_LIMITS } from '../imaging/limits.js';
 import { transferSyntaxInfo } from '../imaging/dicom/transfer-syntax.js';
-import { part10Header, writePart10 } from './part10.js';
+import { part10Header } from './part10.js';
 import { CappedFileStream } from './store-stream.js';
 
 const { Server, Scp, Dataset, constants, responses } = dimse;
@@ -93,7 +93,7 @@ export async function startStorageScp(o: StorageScpOptions): Promise<StorageScp>
   const incoming = path.join(o.inboxDir, INCOMING);
   fs.mkdirSync(incoming, { recursive: true, mode: 0o700 });
   const maxBytes = o.maxBytes ?? DEFAULT_LIMITS.maxDeclaredBytes;
-  const received = new WeakMap<object, { stream: CappedFileStream; transferSyntaxUid: string } | Error>();
+  const received = new WeakMap<object, CappedFileStream | Error>();
 
   class AppScp extends Scp {
     private calling = '';
@@ -148,22 +148,28 @@ export async function startStorageScp(o: StorageScpOptions): Promise<StorageScp>
       callback(response);
     }
 
-    override createStoreWritableStream(): CappedFileStream {
-      const s = new CappedFileStream(incoming, maxBytes);
+    override createStoreWritableStream(
+      context: { getAcceptedTransferSyntaxUid(): string | undefined },
+      request: Parameters<InstanceType<typeof Scp>['cStoreRequest']>[0],
+    ): CappedFileStream {
+      // the file starts as a Part 10 file (its meta group from the command and the negotiated
+      // syntax), so the dataset's bytes are written once, straight after it
+      const header = part10Header({
+        sopClassUid: request.getAffectedSopClassUid(),
+        sopInstanceUid: request.getAffectedSopInstanceUid(),
+        transferSyntaxUid: context.getAcceptedTransferSyntaxUid() ?? '',
+      });
+      const s = new CappedFileStream(incoming, maxBytes, header);
       this.open.add(s);
       return s;
     }
 
-    override createDatasetFromStoreWritableStream(
-      writable: unknown,
-      context: { getAcceptedTransferSyntaxUid(): string | undefined },
-      callback: (dataset: InstanceType<typeof Dataset>) => void,
-    ): void {
+    override createDatasetFromStoreWritableStream(writable: unknown, _context: unknown, callback: (dataset: InstanceType<typeof Dataset>) => void): void {
       const s = writable as CappedFileStream;
       // the dataset stays on disk: the request gets an empty stand-in that points at the file
       const stand = new Dataset({});
       s.once('finish', () => {
-        received.set(stand, { stream: s, transferSyntaxUid: context.getAcceptedTransferSyntaxUid() ?? '' });
+        received.set(stand, s);
         callback(stand);
       });
       s.once('error', (e) => {
@@ -185,8 +191,8 @@ export async function startStorageScp(o: StorageScpOptions): Promise<StorageScp>
         o.log(`DICOM receiver: ${sopInstanceUid} from ${this.calling}: could not be written: ${got ? got.message : 'no data'}`);
         return answer(STORE_STATUS.outOfResources, 'could not be written to disk');
       }
-      this.open.delete(got.stream);
-      void this.keep(got.stream, got.transferSyntaxUid, request.getAffectedSopClassUid(), sopInstanceUid).then(
+      this.open.delete(got);
+      void this.keep(got, request.getAffectedSopClassUid(), sopInstanceUid).then(
         () => answer(STORE_STATUS.success),
         (e: { status: number; why: string }) => {
           o.log(`DICOM receiver: ${sopInstanceUid} from ${this.calling} refused: ${e.why}`);
@@ -196,14 +202,12 @@ export async function startStorageScp(o: StorageScpOptions): Promise<StorageScp>
       );
     }
 
-    /** the received dataset as a Part 10 file, checked, then moved into the inbox */
-    private async keep(s: CappedFileStream, transferSyntaxUid: string, sopClassUid: string, sopInstanceUid: string): Promise<void> {
-      const candidate = path.join(incoming, fileNameFor(undefined));
+    /** the received Part 10 file, checked, then moved into the inbox */
+    private async keep(s: CappedFileStream, sopClassUid: string, sopInstanceUid: string): Promise<void> {
       try {
         if (s.tooLarge) throw { status: STORE_STATUS.outOfResources, why: `larger than the ${maxBytes >= 2 ** 20 ? `${Math.round(maxBytes / 2 ** 20)} MB` : `${Math.round(maxBytes / 1024)} kB`} accepted` };
-        writePart10(candidate, part10Header({ sopClassUid, sopInstanceUid, transferSyntaxUid }), s.path);
         try {
-          await probeImage(candidate);
+          await probeImage(s.path);
         } catch (e) {
           const err = toAppError(e);
           const status = err.code === 'too_large' ? STORE_STATUS.outOfResources : err.code === 'not_an_image' || err.code === 'missing_element' ? STORE_STATUS.doesNotMatchSopClass : STORE_STATUS.cannotUnderstand;
@@ -211,11 +215,10 @@ export async function startStorageScp(o: StorageScpOptions): Promise<StorageScp>
           throw { status, why: notImage ? `not an image (${STORAGE_CLASS_NAMES.get(sopClassUid) ?? sopClassUid}): ${err.message}` : err.message };
         }
         const target = path.join(o.inboxDir, fileNameFor(sopInstanceUid));
-        fs.renameSync(candidate, target);
+        fs.renameSync(s.path, target);
         syncFolder(o.inboxDir);
         o.onStored?.({ file: target, callingAeTitle: this.calling, host: this.host, bytes: s.bytes });
       } catch (e) {
-        fs.rmSync(candidate, { force: true });
         if (e && typeof e === 'object' && 'status' in e) throw e;
         throw { status: STORE_STATUS.outOfResources, why: `could not be stored: ${toAppError(e).message}` };
       } finally {

@@ -44,6 +44,7 @@ function Row({ m, unreviewed, classes }: { m: MeasureEvaluation; unreviewed: Rea
     );
   }
   const out = r.flag === 'high' || r.flag === 'low';
+  const isbiClass = classes ? describeIsbiClass(m.id, r.value) : null;
   return (
     <tr data-measure-id={m.id} data-status="ok" data-flag={r.flag ?? ''} data-unreviewed={doubtful.length ? abbrs(doubtful) : undefined} className={[out ? 'out-of-range' : '', doubtful.length ? 'unreviewed' : ''].join(' ').trim()}>
       <td>
@@ -55,8 +56,8 @@ function Row({ m, unreviewed, classes }: { m: MeasureEvaluation; unreviewed: Rea
           </span>
         )}
         {classes && (
-          <div className="small isbi-class" data-class={describeIsbiClass(m.id, r.value)?.label ?? ''} title="ISBI 2015 challenge class and the threshold that decided it">
-            {describeIsbiClass(m.id, r.value)?.text ?? ''}
+          <div className="small isbi-class" data-class={isbiClass?.label ?? ''} title="ISBI 2015 challenge class and the threshold that decided it">
+            {isbiClass?.text ?? ''}
           </div>
         )}
       </td>

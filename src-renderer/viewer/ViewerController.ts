@@ -232,12 +232,7 @@ export class ViewerController {
   }
 
   resetWindow(): void {
-    const vp = this.viewport;
-    if (!vp) return;
-    const invert = vp.getProperties().invert;
-    vp.resetProperties();
-    vp.setProperties({ invert });
-    vp.render();
+    this.setWindowPreset('file');
   }
 
   /** Screen (CSS) pixels per image pixel. */

@@ -2,7 +2,6 @@
 // loopback ports, and the test objects (a cephalogram as a device's DICOM, a non-image object).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { ISBI } from '../helpers/cli.js';
 import { patientDicom } from '../helpers/patient-dicom.js';
@@ -26,13 +25,7 @@ export function dcmtk(tool: string, args: string[], timeoutMs = 60_000): Promise
   });
 }
 
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+export { freeLoopbackPort as freePort } from '../../src-main/util/free-port.js';
 
 /** ISBI film `id` as the DICOM a cephalostat sends (grey JPEG baseline, patient and study set). */
 export async function cephalogramDicom(dir: string, id: string, n = 1): Promise<string> {

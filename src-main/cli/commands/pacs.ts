@@ -77,8 +77,8 @@ export function registerPacs(program: Command): void {
     .action(async (opts: Common & { study: string; dicomPort: number }) => {
       const app = await open(opts, opts.dicomPort);
       try {
-        const receiving = app.handlers['dicom.receiver.status']({});
-        if (!(await receiving).listening) throw new AppError('bad_request', `the receiver cannot listen: ${(await receiving).error}`);
+        const receiving = await app.dicomStarted;
+        if (!receiving.listening) throw new AppError('bad_request', `the receiver cannot listen: ${receiving.error}`);
         const before = new Set(app.store.listCases({ limit: 10000 }).map((c) => c.imageId));
         const r = await app.handlers['pacs.retrieve']({ studyUid: opts.study });
         info(`${r.completed} image(s) sent by the PACS, ${r.failed} failed; importing and tracing`);
