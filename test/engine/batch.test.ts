@@ -22,6 +22,12 @@ function dbCounts(db: string) {
   if (!fs.existsSync(db)) return { images: 0, sets: 0, integrity: 'ok' };
   const d = new Database(db, { readonly: true });
   try {
+    // a run killed while opening the file, before the first migration's transaction committed,
+    // leaves a file with no tables: also nothing written. A half-made schema would fail below.
+    const tables = (d.prepare("SELECT count(*) n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    if (tables === 0) {
+      return { images: 0, sets: 0, integrity: (d.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check };
+    }
     return {
       images: (d.prepare('SELECT count(*) n FROM images').get() as { n: number }).n,
       sets: (d.prepare('SELECT count(*) n FROM landmark_sets').get() as { n: number }).n,
