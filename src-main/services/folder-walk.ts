@@ -2,38 +2,19 @@
 // skipped, symlinks followed once (a link back to an ancestor cannot loop; the first path to a
 // folder wins, so a file always gets the same path and job row), unreadable folders and broken
 // links reported instead of aborting the walk. Bounded: a system folder (the disk's root, /proc,
-// C:\Windows ...) is refused before it is entered, and a walk stops after so many files or levels,
+// C:\Windows ...; system-paths.ts) is refused before it is entered, and a walk stops after so many files or levels,
 // saying so, instead of listing a whole disk. The walk's file system calls are asynchronous: a slow
 // or huge tree (a network share) never stops the server while it is listed.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../../src-shared/errors.js';
+import { refuseSystemFolder } from './system-paths.js';
 
 export interface WalkLimits {
   maxFiles: number;
   maxDepth: number;
 }
 export const WALK_LIMITS: WalkLimits = { maxFiles: 200_000, maxDepth: 32 };
-
-// folders that hold the system, never a clinic's images; the virtual ones are refused below too
-const SYSTEM_FOLDERS = ['/', '/proc', '/sys', '/dev', '/run', '/boot', '/etc', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/var', '/System', '/Library', '/private', '/Volumes'];
-const VIRTUAL = ['/proc', '/sys', '/dev'];
-const WINDOWS_SYSTEM = /^[a-z]:\\(windows|program files( \(x86\))?|programdata)?\\?$/i;
-
-/** Refuses a folder no batch or watch should walk: a system folder, or anything under a virtual one. */
-export function refuseSystemFolder(dir: string): void {
-  const abs = path.resolve(dir);
-  let real = abs;
-  try {
-    real = fs.realpathSync(abs);
-  } catch {
-    // a folder that does not exist is the caller's to report
-  }
-  const posix = real.replace(/\/+$/, '') || '/';
-  const isSystem = SYSTEM_FOLDERS.includes(posix) || VIRTUAL.some((v) => posix.startsWith(`${v}/`)) || WINDOWS_SYSTEM.test(real);
-  if (isSystem) throw new AppError('bad_request', `${dir} is a system folder, not a folder of radiographs: choose the folder the images are in`, { path: dir });
-}
 
 export interface WalkResult {
   files: string[];

@@ -21,7 +21,7 @@ import { tracingAgreement } from '../../src-shared/agreement/tracings.js';
 import { modelVsClinicianPairs } from './agreement-pairs.js';
 import { PRIVATE_FILE_MODE } from '../util/private-files.js';
 import { createSemaphore } from '../util/semaphore.js';
-import { refuseSystemFolder } from './folder-walk.js';
+import { refuseSystemFile, refuseSystemFolder } from './system-paths.js';
 import { makeUploadDir } from './upload-dirs.js';
 
 export const MAX_PARALLEL_IMPORTS = 2;
@@ -86,7 +86,9 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
   // files imported at once, over every request: each holds a decoded radiograph in memory
   const imports = createSemaphore(MAX_PARALLEL_IMPORTS);
 
-  async function importMany(files: { path: string; display?: string }[], detectToo: boolean) {
+  /** `named`: the path came from the caller (not an upload the server wrote itself) and must keep
+   *  out of system folders. */
+  async function importMany(files: { path: string; display?: string; named?: boolean }[], detectToo: boolean) {
     const taskId = crypto.randomUUID();
     const started = performance.now();
     const out: ApiResponse<'images.importPaths'> = [];
@@ -95,6 +97,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       const shown = f.display ?? f.path;
       d.events.publish({ kind: 'progress', task: 'import', taskId, done: i, total: files.length, current: path.basename(shown), etaSeconds: etaSeconds(started, i, files.length), failed });
       try {
+        if (f.named) refuseSystemFile(f.path);
         let warning: string | undefined;
         let model: (() => Promise<LoadedModel>) | undefined = d.model;
         if (detectToo) {
@@ -172,7 +175,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       return { fileName: `agreement-model-vs-clinician.${req.format}`, mimeType: file.mimeType, dataBase64: file.bytes.toString('base64') };
     },
     async 'images.importPaths'(req) {
-      return importMany(req.paths.map((p: string) => ({ path: p })), req.detect ?? true);
+      return importMany(req.paths.map((p: string) => ({ path: p, named: true })), req.detect ?? true);
     },
     async 'images.importBytes'(req) {
       const bytes = Buffer.from(req.dataBase64, 'base64');

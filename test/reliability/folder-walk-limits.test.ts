@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AppError } from '../../src-shared/errors.js';
-import { refuseSystemFolder, walkFolder } from '../../src-main/services/folder-walk.js';
+import { walkFolder } from '../../src-main/services/folder-walk.js';
+import { refuseSystemFolder } from '../../src-main/services/system-paths.js';
 import { cli } from '../helpers/cli.js';
 
 test('system folders are refused; folders of radiographs, wherever they are, are not', async () => {
