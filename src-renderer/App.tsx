@@ -254,9 +254,12 @@ export function App({ transport }: { transport: Transport }) {
         setFocus({ point: { x: detail!.width / 2, y: detail!.height / 2 }, zoom: 1 });
       } else return;
       e.preventDefault();
+      e.stopPropagation();
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    // first, before the viewer's keys, which never see the ones taken here: while reviewing, P is
+    // "previous", not the pan mode
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
   }, [review, toReview, reviewing, editing, detail]);
 
   const saveRuler = useCallback(
@@ -334,6 +337,7 @@ export function App({ transport }: { transport: Transport }) {
       </header>
       <aside className="left">
         <CaseList
+          api={api}
           cases={cases}
           selectedId={detail?.imageId ?? null}
           onSearch={setSearch}

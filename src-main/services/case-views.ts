@@ -50,6 +50,7 @@ export function caseSummaryView(c: StoreSummary): CaseSummary {
     birthDate: c.birthDate,
     sex: c.sex,
     archived: c.archivedAt !== null,
+    patientRecord: c.patientId,
   };
 }
 
@@ -72,6 +73,7 @@ export function caseDetailView(c: StoreCase): CaseDetail {
     birthDate: c.patient.birthDate,
     sex: c.patient.sex,
     archived: img.archivedAt !== null,
+    patientRecord: c.patient.id,
     format: img.format,
     sourcePath: img.sourcePath,
     spacing: img.spacing,

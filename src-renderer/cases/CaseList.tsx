@@ -1,10 +1,14 @@
 // The case list: search (name, patient ID or date, answered by cases.list), the three ways to
-// import, the progress of an import and what went wrong with which file.
+// import, the progress of an import and what went wrong with which file. Each case shows its film
+// small and its review state; a patient's several studies sit together under the patient.
 import { useEffect, useRef, useState } from 'react';
-import type { CaseSummary } from '../../src-shared/api/contract.js';
+import type { ApiClient, CaseSummary } from '../../src-shared/api/contract.js';
 import type { ImportOutcome, ImportProgress } from './importFiles.js';
+import { groupByPatient } from './patientGroups.js';
+import { Thumbnail } from './Thumbnail.js';
 
 interface Props {
+  api: ApiClient;
   cases: readonly CaseSummary[] | null;
   selectedId: number | null;
   onSearch(text: string): void;
@@ -33,7 +37,7 @@ function caseTitle(c: CaseSummary): string {
   return c.patientName || c.fileName;
 }
 
-export function CaseList({ cases, selectedId, onSearch, onOpen, onImport, progress, outcomes, onDismissOutcomes, showArchived, onShowArchived }: Props) {
+export function CaseList({ api, cases, selectedId, onSearch, onOpen, onImport, progress, outcomes, onDismissOutcomes, showArchived, onShowArchived }: Props) {
   const [text, setText] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -57,6 +61,21 @@ export function CaseList({ cases, selectedId, onSearch, onOpen, onImport, progre
   const imported = outcomes.length - failures.length;
   const warnings = outcomes.filter((o): o is Extract<ImportOutcome, { ok: true }> => o.ok && !!o.warning);
   const busy = progress !== null && progress.done < progress.total;
+  const row = (c: CaseSummary, title: string) => (
+    <button type="button" className={c.imageId === selectedId ? 'case selected' : 'case'} data-image-id={c.imageId} onClick={() => onOpen(c.imageId)}>
+      <Thumbnail api={api} imageId={c.imageId} />
+      <span className="case-text">
+        <span className="case-title">{title}</span>
+        <span className="case-meta">{[c.patientId, c.studyDate, `${c.width}×${c.height}`].filter(Boolean).join(' · ')}</span>
+        <span className="case-meta" title="imported">
+          imported {c.createdAt.slice(0, 10)}
+        </span>
+        <span className={`review-state ${c.reviewState}`} data-review-state={c.reviewState}>
+          {REVIEW_LABEL[c.reviewState](c.toReview)}
+        </span>
+      </span>
+    </button>
+  );
 
   return (
     <section className="case-list" aria-label="Cases">
@@ -120,20 +139,23 @@ export function CaseList({ cases, selectedId, onSearch, onOpen, onImport, progre
         <p className="muted">{text ? 'No case matches.' : showArchived ? 'No archived case.' : 'No cases yet: import a cephalogram.'}</p>
       ) : (
         <ul className="cases">
-          {cases.map((c) => (
-            <li key={c.imageId}>
-              <button type="button" className={c.imageId === selectedId ? 'case selected' : 'case'} data-image-id={c.imageId} onClick={() => onOpen(c.imageId)}>
-                <span className="case-title">{caseTitle(c)}</span>
-                <span className="case-meta">{[c.patientId, c.studyDate, `${c.width}×${c.height}`].filter(Boolean).join(' · ')}</span>
-                <span className="case-meta" title="imported">
-                  imported {c.createdAt.slice(0, 10)}
-                </span>
-                <span className={`review-state ${c.reviewState}`} data-review-state={c.reviewState}>
-                  {REVIEW_LABEL[c.reviewState](c.toReview)}
-                </span>
-              </button>
-            </li>
-          ))}
+          {groupByPatient(cases).map((g) =>
+            g.cases.length === 1 ? (
+              <li key={g.cases[0]!.imageId}>{row(g.cases[0]!, caseTitle(g.cases[0]!))}</li>
+            ) : (
+              <li key={`patient-${g.patientRecord}`} className="patient-group" data-patient-record={g.patientRecord}>
+                <div className="patient-head">
+                  <span className="case-title">{caseTitle(g.cases[0]!)}</span>
+                  <span className="case-meta">{[g.cases[0]!.patientId, `${g.cases.length} studies`].filter(Boolean).join(' · ')}</span>
+                </div>
+                <ul className="studies">
+                  {g.cases.map((c) => (
+                    <li key={c.imageId}>{row(c, c.studyDate ?? `imported ${c.createdAt.slice(0, 10)}`)}</li>
+                  ))}
+                </ul>
+              </li>
+            ),
+          )}
         </ul>
       )}
     </section>

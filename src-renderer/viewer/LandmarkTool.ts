@@ -36,8 +36,14 @@ export interface LandmarkToolConfig {
   /** the landmark waiting to be placed by a click, when the tool is active */
   placing?: string | null;
   onPlaced?: (landmarkId: string, p: ImagePoint) => void;
+  /** where a landmark being dragged is now (image pixels) and where the pointer is (canvas
+   *  pixels); null when the drag ends or is cancelled. The magnifier follows it. */
+  onDragging?: (drag: { landmarkId: string; at: ImagePoint; pointer: [number, number] } | null) => void;
   handleRadius: number;
 }
+
+/** what the pointer shows over a landmark that the edit mode lets it drag */
+const GRAB_CURSOR = 'grab';
 
 interface EditData {
   annotation: LandmarkAnnotation;
@@ -63,9 +69,25 @@ function referencedId(a: ToolTypes.Annotation): string {
 export class LandmarkTool extends AnnotationTool {
   static toolName = LANDMARK_TOOL_NAME;
   private drag: EditData | null = null;
+  /** the element's cursor before the pointer came over a landmark, while it shows GRAB_CURSOR */
+  private beforeGrab: string | null = null;
 
   constructor(toolProps: ToolTypes.PublicToolProps = {}, defaultToolProps: ToolTypes.ToolProps = { supportedInteractionTypes: ['Mouse'], configuration: { handleRadius: 6 } }) {
     super(toolProps, defaultToolProps);
+    // Hover (only in the modes where the tool is active, i.e. where a drag edits): Cornerstone's
+    // own callback marks the landmark under the pointer highlighted; the pointer then becomes a hand
+    // that can take it. Cornerstone defines the callback per instance, so it is wrapped here.
+    const highlight = this.mouseMoveCallback;
+    this.mouseMoveCallback = (evt, filtered) => {
+      const redraw = highlight(evt, filtered);
+      const element = evt.detail.element;
+      const over = landmarkAnnotationsOn(element).some((a) => a.highlighted);
+      if (over && this.beforeGrab === null) {
+        this.beforeGrab = element.style.cursor;
+        element.style.cursor = GRAB_CURSOR;
+      } else if (!over) this.releaseCursor(element);
+      return redraw;
+    };
   }
 
   private get config(): LandmarkToolConfig {
@@ -113,6 +135,20 @@ export class LandmarkTool extends AnnotationTool {
     return Math.hypot(c[0] - canvasCoords[0], c[1] - canvasCoords[1]) <= reach ? point : undefined;
   }
 
+  /** the cursor the element had before the hover, back (leaving the edit mode does this too) */
+  releaseCursor(element: HTMLDivElement): void {
+    if (this.beforeGrab === null) return;
+    if (element.style.cursor === GRAB_CURSOR) element.style.cursor = this.beforeGrab;
+    this.beforeGrab = null;
+  }
+
+  private dragging(evt: ToolTypes.EventTypes.InteractionEventType | null): void {
+    const drag = this.drag;
+    if (!evt || !drag) return this.config.onDragging?.(null);
+    const canvas = evt.detail.currentPoints.canvas;
+    this.config.onDragging?.({ landmarkId: drag.annotation.data.landmarkId, at: worldToImage(referencedId(drag.annotation), drag.annotation.data.handles.points[0]), pointer: [canvas[0], canvas[1]] });
+  }
+
   // A landmark has no body apart from its handle: selecting the tool is selecting the handle.
   toolSelectedCallback(): void {}
 
@@ -131,8 +167,10 @@ export class LandmarkTool extends AnnotationTool {
       hasMoved: false,
     };
     this._activateModify(element);
+    this.beforeGrab = null;
     cursors.elementCursor.hideElementCursor(element);
     toolUtils.triggerAnnotationRenderForViewportIds(this.drag.viewportIdsToRender);
+    this.dragging(evt);
     evt.preventDefault();
   }
 
@@ -145,6 +183,7 @@ export class LandmarkTool extends AnnotationTool {
     annotation.invalidated = true;
     this.drag.hasMoved = true;
     toolUtils.triggerAnnotationRenderForViewportIds(viewportIdsToRender);
+    this.dragging(evt);
   };
 
   _endCallback = (evt: ToolTypes.EventTypes.InteractionEventType): void => {
@@ -154,6 +193,7 @@ export class LandmarkTool extends AnnotationTool {
     cursors.elementCursor.resetElementCursor(element);
     this.drag = null;
     this.isDrawing = false;
+    this.dragging(null);
     if (!drag) return;
     const { annotation, viewportIdsToRender } = drag;
     annotation.highlighted = false;
@@ -172,6 +212,7 @@ export class LandmarkTool extends AnnotationTool {
     drag.annotation.highlighted = false;
     this.drag = null;
     this.isDrawing = false;
+    this.dragging(null);
     toolUtils.triggerAnnotationRenderForViewportIds(drag.viewportIdsToRender);
     return drag.annotation.annotationUID;
   };

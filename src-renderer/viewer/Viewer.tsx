@@ -45,6 +45,7 @@ declare global {
       imageToClient(p: ImagePoint): { x: number; y: number } | null;
       zoom(): number | null;
       voiRange(): { lower: number; upper: number } | null;
+      inverted(): boolean | null;
     };
   }
 }
@@ -52,7 +53,7 @@ declare global {
 const MODES: { kind: 'edit' | 'adjust' | 'pan' | 'zoom'; label: string; title: string }[] = [
   { kind: 'edit', label: 'Edit', title: 'Drag landmarks to correct them (E); in the other modes they cannot be moved' },
   { kind: 'adjust', label: 'W/L', title: 'Drag to change window/level (W; right drag zooms, middle drag pans, wheel zooms)' },
-  { kind: 'pan', label: 'Pan', title: 'Drag to pan (M)' },
+  { kind: 'pan', label: 'Pan', title: 'Drag to pan (P)' },
   { kind: 'zoom', label: 'Zoom', title: 'Drag to zoom (Z)' },
 ];
 
@@ -87,6 +88,7 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
           imageToClient: (p) => made?.imageToClient(p) ?? null,
           zoom: () => made?.zoomLevel() ?? null,
           voiRange: () => made?.voiRange() ?? null,
+          inverted: () => made?.inverted() ?? null,
         };
         setCtrl(made);
       })
@@ -153,7 +155,8 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
     ctrl?.setMode(mode);
   }, [ctrl, mode]);
 
-  // keys of clinical viewers; never while typing in a field
+  // keys of the common clinical viewers (OHIF, Weasis): W window, Z zoom, P pan, I invert, Space
+  // reset; never while typing in a field (the review's keys never get here: it stops them first)
   const keyState = useRef({ ctrl, detail, showLines, onShowLines, onModeChange, help });
   keyState.current = { ctrl, detail, showLines, onShowLines, onModeChange, help };
   useEffect(() => {
@@ -166,7 +169,12 @@ export function Viewer({ transport, detail, focus, mode, onModeChange, canUndo, 
       else if (!k.detail || !k.ctrl) return;
       else if (e.key === 'e' || e.key === 'E') k.onModeChange({ kind: 'edit' });
       else if (e.key === 'w' || e.key === 'W') k.onModeChange({ kind: 'adjust' });
-      else if (e.key === 'm' || e.key === 'M') k.onModeChange({ kind: 'pan' });
+      else if (e.key === 'p' || e.key === 'P') k.onModeChange({ kind: 'pan' });
+      else if (e.key === ' ') {
+        // a focused button would take the Space as a click when the key comes up
+        if (el?.tagName === 'BUTTON') el.blur();
+        k.ctrl.reset();
+      }
       else if (e.key === 'z' || e.key === 'Z') k.onModeChange({ kind: 'zoom' });
       else if (e.key === '+' || e.key === '=') k.ctrl.zoomBy(1.25);
       else if (e.key === '-' || e.key === '_') k.ctrl.zoomBy(0.8);

@@ -6,7 +6,8 @@ import type { LandmarkPoint } from '../../src-shared/api/contract.js';
 import { worldToImage, imageToWorld, type ImagePoint } from './coords.js';
 import { parseCornerstoneId, toCornerstoneId, type ImageRef } from './imageIds.js';
 import { clearLandmarks, showLandmarks } from './landmarkAnnotations.js';
-import { LANDMARK_TOOL_NAME, isLandmarkAnnotation, landmarkAnnotationsOn, type LandmarkToolConfig } from './LandmarkTool.js';
+import { LANDMARK_TOOL_NAME, isLandmarkAnnotation, landmarkAnnotationsOn, type LandmarkTool, type LandmarkToolConfig } from './LandmarkTool.js';
+import { Magnifier, magnifierScale } from './magnifier.js';
 import { RULER_TOOL_NAME, isStoredRuler, removeDraftRulers, rulerEnds, showStoredRuler } from './ruler.js';
 
 export type WindowPreset = 'file' | 'bone' | 'soft';
@@ -48,12 +49,14 @@ export class ViewerController {
   private csImageId: string | null = null;
   private loading: Promise<void> = Promise.resolve();
   private readonly unlisten: Array<() => void> = [];
+  private readonly magnifier: Magnifier;
 
   constructor(
     private readonly element: HTMLDivElement,
     private readonly callbacks: ViewerCallbacks,
   ) {
     instances += 1;
+    this.magnifier = new Magnifier(element.parentElement ?? element);
     this.engine = new RenderingEngine(`medsapiens-${instances}`);
     this.toolGroupId = `medsapiens-tools-${instances}`;
     this.engine.enableElement({ viewportId: this.viewportId, type: CoreEnums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] } });
@@ -80,6 +83,7 @@ export class ViewerController {
     group.addTool(LANDMARK_TOOL_NAME, {
       onMoved: (id: string, p: ImagePoint) => this.callbacks.onMoved(id, p),
       onPlaced: (id: string, p: ImagePoint) => this.callbacks.onPlaced(id, p),
+      onDragging: (d) => (d ? this.magnify(d.at, d.pointer) : this.magnifier.hide()),
       placing: null,
       handleRadius: 6,
     } satisfies LandmarkToolConfig);
@@ -202,9 +206,22 @@ export class ViewerController {
     removeDraftRulers(this.viewport);
   }
 
+  /** the magnifier beside the pointer, showing the film about a dragged landmark */
+  private magnify(at: ImagePoint, pointer: [number, number]): void {
+    const vp = this.viewport;
+    const image = this.csImageId ? cache.getImage(this.csImageId) : undefined;
+    const zoom = this.zoomLevel();
+    const props = vp?.getProperties();
+    if (!vp || !image || !zoom || !props?.voiRange) return;
+    const src = { width: image.width, height: image.height, pixels: image.getPixelData(), window: props.voiRange, invert: !!props.invert };
+    this.magnifier.show(src, at, magnifierScale(zoom), pointer, [this.element.clientWidth, this.element.clientHeight]);
+  }
+
   setMode(mode: ViewerMode): void {
     const group = this.group;
     if (!group) return;
+    // a hand over a landmark belongs to the edit mode only
+    (group.getToolInstance(LANDMARK_TOOL_NAME) as LandmarkTool | undefined)?.releaseCursor(this.element);
     for (const name of [WindowLevelTool.toolName, PanTool.toolName, ZoomTool.toolName, LengthTool.toolName, LANDMARK_TOOL_NAME]) {
       if (group.getToolOptions(name)) group.setToolPassive(name);
     }
@@ -227,6 +244,15 @@ export class ViewerController {
   fit(): void {
     const vp = this.viewport;
     if (!vp) return;
+    vp.resetCamera();
+    vp.render();
+  }
+
+  /** the view as it opened: fitted, the file's own window, not inverted */
+  reset(): void {
+    const vp = this.viewport;
+    if (!vp) return;
+    vp.resetProperties();
     vp.resetCamera();
     vp.render();
   }
@@ -294,6 +320,11 @@ export class ViewerController {
     vp.render();
   }
 
+  /** whether the view is inverted now (tests read it) */
+  inverted(): boolean | null {
+    return this.viewport ? !!this.viewport.getProperties().invert : null;
+  }
+
   /** the display window now (tests read it) */
   voiRange(): { lower: number; upper: number } | null {
     return this.viewport?.getProperties().voiRange ?? null;
@@ -322,6 +353,7 @@ export class ViewerController {
   }
 
   destroy(): void {
+    this.magnifier.remove();
     for (const off of this.unlisten.splice(0)) off();
     clearLandmarks();
     removeDraftRulers(null);

@@ -61,6 +61,8 @@ export const CaseSummarySchema = z.object({
   sex: z.enum(['M', 'F', 'O']).nullable().default(null),
   /** out of the case list (kept; restorable) */
   archived: z.boolean().default(false),
+  /** the patient record the case is filed under: cases with the same one are one patient's studies */
+  patientRecord: z.number().int(),
 });
 export type CaseSummary = z.infer<typeof CaseSummarySchema>;
 
@@ -306,6 +308,11 @@ export const API = {
   /** the case, its tracings and its image library copy removed for good; confirm must be true. Audited. */
   'cases.delete': { request: z.object({ imageId: z.number().int(), confirm: z.literal(true) }), response: z.object({ deleted: z.number().int() }) },
   'cases.get': { request: ImageRef, response: CaseDetailSchema },
+  /** a small preview of the case's film for the case list (made once, then kept) */
+  'cases.thumbnail': {
+    request: ImageRef,
+    response: z.object({ mimeType: z.literal('image/jpeg'), width: z.number().int().positive(), height: z.number().int().positive(), dataBase64: z.string().min(1) }),
+  },
   /** the case's patient and all their studies in date order (T0, T1 ...) */
   'patients.timeline': { request: ImageRef, response: TimelineSchema },
   /** the current tracings of one patient's studies superimposed on the first's, with the change table */

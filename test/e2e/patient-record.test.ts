@@ -1,6 +1,8 @@
 // Patient records in Chromium against the real services: a JPEG case gets a name, ID, birth date
-// and sex (the report carries them), is archived out of the list and restored, then deleted after
-// a confirmation; the library's copy goes with it and the audit keeps a line for each step.
+// and sex (the report carries them); a second film of that patient sits with it under the patient
+// in the case list, each with its film small; the case is archived out of the list and restored,
+// then deleted after a confirmation; the library's copy and preview go with it and the audit keeps
+// a line for each step.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,6 +51,22 @@ describe('patient records in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.deepEqual([c.patient.name, c.patient.externalId, c.patient.birthDate, c.patient.sex], ['Müller Zoë', 'ORTHO-42', '2012-05-17', 'F']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'patient-record.png') });
 
+    // the other film filed under the same patient: the list shows the patient once, both studies under
+    await srv.app.handlers['patients.edit']({ imageId: other, name: 'Müller Zoë', patientId: 'ORTHO-42', birthDate: null, sex: null });
+    await page.reload();
+    const group = page.locator('li.patient-group');
+    await waitFor('one patient, two studies', async () => (await group.count()) === 1 && (await group.locator('button.case').count()) === 2);
+    assert.match((await group.locator('.patient-head').textContent()) ?? '', /Müller Zoë.*ORTHO-42 · 2 studies/);
+    // each study shows its film small: a preview made from the library's copy, kept beside it
+    await waitFor('both previews drawn', async () =>
+      (await group.locator('button.case .thumb img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalHeight === 96).length)) === 2,
+    );
+    const preview = path.join(srv.app.library.folder, 'thumbnails', `${c.image.sha256}.jpg`);
+    assert.ok(fs.existsSync(preview), 'the preview is kept');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'case-list-patient-group.png') });
+    await caseButton.click();
+    await page.getByRole('tab', { name: 'Patient' }).click();
+
     // archived: out of the list, shown with "archived cases", restored
     await panel.getByTestId('archive-case').click();
     await waitFor('out of the list', async () => (await caseButton.count()) === 0);
@@ -70,6 +88,7 @@ describe('patient records in Chromium', { skip: NO_CHROMIUM }, () => {
     await waitFor('the case gone', async () => (await caseButton.count()) === 0 && (await page.locator('button.case').count()) === 1);
     assert.equal(await page.locator(`button.case[data-image-id="${other}"]`).count(), 1);
     assert.ok(!fs.existsSync(copy), 'the image library copy is removed');
+    assert.ok(!fs.existsSync(preview), 'and its preview');
     assert.deepEqual(
       srv.app.store.auditLog(id).map((l) => l.action),
       ['patient_edited', 'case_archived', 'case_restored', 'case_deleted'],

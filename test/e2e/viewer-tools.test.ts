@@ -79,11 +79,21 @@ describe('viewer tools in Chromium', { skip: NO_CHROMIUM }, () => {
     await waitFor('+ zooms in', async () => Math.abs((await zoom(page))! / fit - 1.25) < 0.01);
     await page.keyboard.press('f');
 
-    // mode keys
-    await page.keyboard.press('m');
+    // the keys of the common clinical viewers: P pan, W window, Space resets zoom, window and polarity
+    await page.keyboard.press('p');
     assert.equal(await page.getByRole('button', { name: 'Pan', exact: true }).getAttribute('aria-pressed'), 'true');
     await page.keyboard.press('w');
     assert.equal(await page.getByRole('button', { name: 'W/L', exact: true }).getAttribute('aria-pressed'), 'true');
+    const fileWindow = (await page.evaluate(() => window.__medsapiensViewer!.voiRange()))!;
+    await page.keyboard.press('+');
+    await page.keyboard.press('b');
+    await page.keyboard.press('i');
+    await waitFor('zoomed, bone window, inverted', async () => Math.abs((await zoom(page))! / fit - 1.25) < 0.01 && (await page.evaluate(() => window.__medsapiensViewer!.inverted())) === true);
+    await page.keyboard.press(' ');
+    await waitFor('Space reset the view', async () => {
+      const v = (await page.evaluate(() => window.__medsapiensViewer!.voiRange()))!;
+      return Math.abs((await zoom(page))! - fit) < 1e-6 && v.lower === fileWindow.lower && v.upper === fileWindow.upper && (await page.evaluate(() => window.__medsapiensViewer!.inverted())) === false;
+    });
 
     // the soft-tissue window: the profile stands out from the air in the rendered image
     const pts = senior('001');
@@ -198,11 +208,47 @@ describe('viewer tools in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.mouse.move(at.x + 20, at.y + 20);
     await page.mouse.move(at.x, at.y, { steps: 3 });
     await waitFor('the full name on hover', async () => (await page.locator('[data-testid="viewport"] svg text', { hasText: 'S · Sella' }).count()) === 1);
+    const cursor = () => page.getByTestId('viewport').evaluate((el) => (el as HTMLElement).style.cursor);
+    assert.equal(await cursor(), 'grab', 'a hand over a landmark in Edit');
     await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-hover-name.png') });
+    // the magnifier while dragging: beside the pointer, the film about the point from the image's
+    // own pixels at 3x the view, in the view's window
+    const magnifier = page.getByTestId('magnifier');
+    assert.equal(await magnifier.isHidden(), true);
     await page.mouse.down();
     await page.mouse.move(at.x + 30, at.y + 10, { steps: 6 });
+    await magnifier.waitFor({ state: 'visible' });
+    const lens = await magnifier.evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const r = canvas.getBoundingClientRect();
+      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const grey = Array.from({ length: canvas.width * canvas.height }, (_, i) => px[i * 4]!);
+      return { box: { x: r.x, y: r.y, w: r.width, h: r.height }, size: canvas.width, grey, scale: Number(canvas.dataset.scale), at: canvas.dataset.at!.split(',').map(Number) };
+    });
+    const pointer = { x: at.x + 30, y: at.y + 10 };
+    assert.ok(pointer.x > lens.box.x + lens.box.w || pointer.y > lens.box.y + lens.box.h, 'the magnifier is not under the pointer');
+    const viewZoom = (await zoom(page))!;
+    assert.ok(Math.abs(lens.scale - Math.max(2, viewZoom * 3)) < 1e-9, `magnified ${lens.scale} screen px an image pixel at view zoom ${viewZoom}`);
+    const live = (await page.evaluate((c) => window.__medsapiensViewer!.clientToImage(c.x, c.y), pointer))!;
+    assert.ok(Math.hypot(lens.at[0]! - live.x, lens.at[1]! - live.y) < 2, `the magnifier shows ${lens.at} while the point is dragged to ${JSON.stringify(live)}`);
+    // its pixels are the film's: sample a ring about the centre (off the cross) against the image
+    const film = await srv.app.pixels(id);
+    const win = (await page.evaluate(() => window.__medsapiensViewer!.voiRange()))!;
+    const half = lens.size / 2;
+    let worst = 0;
+    for (const [u, v] of [[half - 30, half - 30], [half + 30, half - 25], [half - 20, half + 35], [half + 40, half + 40], [half, half - 50]] as const) {
+      const x = Math.round(lens.at[0]! + (u + 0.5 - half) / lens.scale);
+      const y = Math.round(lens.at[1]! + (v + 0.5 - half) / lens.scale);
+      const want = Math.min(255, Math.max(0, ((film.pixels[y * film.width + x]! - win.lower) / (win.upper - win.lower)) * 255));
+      worst = Math.max(worst, Math.abs(lens.grey[v * lens.size + u]! - want));
+    }
+    assert.ok(worst <= 1, `the magnifier's pixels differ from the film's by up to ${worst}`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-magnifier.png') });
     await page.mouse.up();
     await waitFor('sella moved and stored', async () => sella().x > s0.x + 20);
+    assert.equal(await magnifier.isHidden(), true, 'the magnifier goes with the drag');
+    await page.mouse.move(at.x + 200, at.y + 150, { steps: 4 });
+    assert.notEqual(await cursor(), 'grab', 'no hand away from the landmarks');
 
     // the list row selects a landmark and centres it; the arrows nudge it (Shift: 10 pixels)
     const dropped = sella();
