@@ -21,7 +21,7 @@ import { tracingAgreement } from '../../src-shared/agreement/tracings.js';
 import { modelVsClinicianPairs } from './agreement-pairs.js';
 import { PRIVATE_FILE_MODE } from '../util/private-files.js';
 import { createSemaphore } from '../util/semaphore.js';
-import { refuseSystemFile, refuseSystemFolder } from './system-paths.js';
+import { refuseSystemFolder, refuseSystemPath } from './system-paths.js';
 import { forgetThumbnail, thumbnailOf } from './thumbnails.js';
 import { makeUploadDir } from './upload-dirs.js';
 
@@ -98,7 +98,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       const shown = f.display ?? f.path;
       d.events.publish({ kind: 'progress', task: 'import', taskId, done: i, total: files.length, current: path.basename(shown), etaSeconds: etaSeconds(started, i, files.length), failed });
       try {
-        if (f.named) refuseSystemFile(f.path);
+        if (f.named) refuseSystemPath(f.path);
         let warning: string | undefined;
         let model: (() => Promise<LoadedModel>) | undefined = d.model;
         if (detectToo) {
@@ -198,6 +198,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       }
     },
     async 'images.relink'(req) {
+      refuseSystemPath(req.path);
       d.library.relink(req.path, store.getCase(req.imageId).image.sha256);
       return view(req.imageId);
     },
@@ -302,6 +303,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     },
     async 'batch.start'(req) {
       // said now, not in a background task no one watches
+      refuseSystemPath(req.folder);
       if (!fs.existsSync(req.folder) || !fs.statSync(req.folder).isDirectory()) throw new AppError('not_found', `${req.folder} is not a folder`, { path: req.folder });
       refuseSystemFolder(req.folder);
       return { taskId: d.startBatch(req.folder) };
@@ -310,6 +312,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       return d.watch.status();
     },
     async 'watch.set'(req) {
+      if (req.folder !== null) refuseSystemPath(req.folder);
       return d.watch.set(req.folder);
     },
     async 'dicom.receiver.status'() {

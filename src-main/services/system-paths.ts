@@ -20,9 +20,10 @@ const WINDOWS_TREES = /^[a-z]:\\(windows|program files( \(x86\))?|programdata)\\
 
 const under = (p: string, root: string) => p === root || p.startsWith(`${root}/`);
 
-function isSystemFile(p: string): boolean {
+function inSystemTree(p: string): boolean {
   if (WINDOWS_TREES.test(p)) return true;
   const posix = p.replace(/\/+$/, '');
+  if (posix === '' || /^[a-z]:\\?$/i.test(p)) return true; // the disk's root
   return SYSTEM_TREES.some((t) => under(posix, t)) && !TEMPORARY.some((t) => under(posix, t));
 }
 
@@ -40,9 +41,10 @@ export function refuseSystemFolder(dir: string): void {
   if (isSystem) throw new AppError('bad_request', `${dir} is a system folder, not a folder of radiographs: choose the folder the images are in`, { path: dir });
 }
 
-/** Refuses a file path in a system folder, by its name and (when it exists) by where it really
- *  is, with one message either way: whether such a file exists is not told. */
-export function refuseSystemFile(file: string): void {
+/** Refuses a path (a file, or a folder to batch or watch) in a system folder, by its name and
+ *  (when it exists) by where it really is, with one message either way: whether anything is there
+ *  is not told. For paths an API caller names; the command line's user may walk where they like. */
+export function refuseSystemPath(file: string): void {
   const abs = path.resolve(file);
   let real = abs;
   try {
@@ -50,7 +52,7 @@ export function refuseSystemFile(file: string): void {
   } catch {
     // nothing there: the name alone decides, below, with the same words
   }
-  if (isSystemFile(abs) || isSystemFile(real)) {
-    throw new AppError('bad_request', `${file} is in a system folder, where no radiograph is imported from: choose the file where the images are kept`, { path: file });
+  if (inSystemTree(abs) || inSystemTree(real)) {
+    throw new AppError('bad_request', `${file} is in a system folder, where no radiograph is imported from: choose where the images are kept`, { path: file });
   }
 }
