@@ -6,6 +6,7 @@ const METHODS = [
   'system.status',
   'cases.list',
   'cases.get',
+  'cases.thumbnail',
   'patients.timeline',
   'superimposition.compute',
   'superimposition.report',
