@@ -44,6 +44,12 @@ export interface RulerData {
   lengthMm: number;
 }
 
+// A case's id is never given to another: clients keep what they showed under it (the viewer's
+// pixels, previews) and the audit names deleted cases by it. SQLite would hand the id of a deleted
+// newest case to the next import, so the next id is also above every deleted case's (its audit line).
+const NEXT_IMAGE_ID = `(SELECT max(coalesce((SELECT max(id) FROM images), 0),
+  coalesce((SELECT max(image_id) FROM audit WHERE action = 'case_deleted'), 0)) + 1)`;
+
 export function createCaseRepository(db: Db, now: () => Date) {
   const q = {
     imageBySha: db.prepare('SELECT * FROM images WHERE sha256 = ?'),
@@ -62,8 +68,8 @@ export function createCaseRepository(db: Db, now: () => Date) {
       INSERT INTO studies (patient_id, study_uid, study_date, description, created_at)
       VALUES (@patientId, @studyUid, @studyDate, @description, @at) RETURNING *`),
     insertImage: db.prepare(`
-      INSERT INTO images (study_id, sha256, source_path, format, width, height, spacing_row_mm, spacing_col_mm, spacing_source, orientation, created_at)
-      VALUES (@studyId, @sha256, @sourcePath, @format, @width, @height, @rowMm, @colMm, @spacingSource, @orientation, @at) RETURNING *`),
+      INSERT INTO images (id, study_id, sha256, source_path, format, width, height, spacing_row_mm, spacing_col_mm, spacing_source, orientation, created_at)
+      VALUES (${NEXT_IMAGE_ID}, @studyId, @sha256, @sourcePath, @format, @width, @height, @rowMm, @colMm, @spacingSource, @orientation, @at) RETURNING *`),
     setRuler: db.prepare(`
       UPDATE images SET ruler_mm_per_px = @mmPerPx, ruler_x1 = @x1, ruler_y1 = @y1, ruler_x2 = @x2, ruler_y2 = @y2, ruler_length_mm = @lengthMm
       WHERE id = @id RETURNING *`),

@@ -2,7 +2,7 @@
 // record given another patient's name and ID files the case under that patient; archiving takes a
 // case out of the list and back; deleting removes the case, its tracings and empty study and
 // patient, and leaves other cases alone; every change leaves an audit line; the list is newest
-// import first.
+// import first; a deleted case's id is never given to another.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type Database from 'better-sqlite3';
@@ -80,4 +80,11 @@ test('archive and delete: out of the list and back; gone with its tracings; audi
   ]);
   assert.equal(log[2]!.details.sha256, c.image.sha256);
   assert.ok(!JSON.stringify(log).includes('"A"'), 'no patient name in the audit');
+
+  // the newest case deleted, the next import does not take its id (a viewer or the audit would
+  // take the new film for the deleted one)
+  const d = store.importImageRecord(raster('d'));
+  store.deleteCase(d.image.id);
+  const e = store.importImageRecord(raster('e'));
+  assert.ok(e.image.id > d.image.id, `the next import took id ${e.image.id} after ${d.image.id} was deleted`);
 });
