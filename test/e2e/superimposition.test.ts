@@ -85,7 +85,10 @@ describe('superimposition in Chromium against the real services', { skip: NO_CHR
           ),
         })),
       );
-      return groups.length === 2 && Object.keys(groups[1].points).length >= 19 ? groups : null;
+      // the overlay follows each render of the view: while T0 replaces T1 in the viewer the camera
+      // is briefly another image's, so wait until every point sits on the film
+      const settled = groups.every((g) => Object.values(g.points).every((p) => p && p.x >= 0 && p.y >= 0 && p.x <= 1935 && p.y <= 2400));
+      return groups.length === 2 && Object.keys(groups[1].points).length >= 19 && settled ? groups : null;
     });
     assert.deepEqual(drawn.map((g) => g.label), ['T0 (2024-03-05)', 'T1 (2025-03-10)']);
     assert.notEqual(drawn[0].colour, drawn[1].colour);
