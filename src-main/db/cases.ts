@@ -189,15 +189,14 @@ export function createCaseRepository(db: Db, now: () => Date) {
         const other = row ? parseRow(PatientRow, row, 'patients') : null;
         let after: Patient;
         if (other && other.id !== patient.id) {
-          const target = other;
-          q.moveStudy.run(target.id, study.id);
+          q.moveStudy.run(other.id, study.id);
           after = parseRow(
             PatientRow,
-            q.updatePatient.get({ id: target.id, externalId: target.externalId, name: target.name, birthDate: record.birthDate ?? target.birthDate, sex: record.sex ?? target.sex }),
+            q.updatePatient.get({ id: other.id, externalId: other.externalId, name: other.name, birthDate: record.birthDate ?? other.birthDate, sex: record.sex ?? other.sex }),
             'patients',
           );
           if (count(q.studiesOfPatient, patient.id) === 0) q.deletePatient.run(patient.id);
-          audit('patient_edited', imageId, { before, after: recordOf(after), filedUnder: target.id, from: patient.id });
+          audit('patient_edited', imageId, { before, after: recordOf(after), filedUnder: other.id, from: patient.id });
         } else {
           after = parseRow(PatientRow, q.updatePatient.get({ id: patient.id, ...record }), 'patients');
           audit('patient_edited', imageId, { before, after: recordOf(after), studies: count(q.studiesOfPatient, patient.id) });

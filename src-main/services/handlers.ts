@@ -22,7 +22,6 @@ import { modelVsClinicianPairs } from './agreement-pairs.js';
 import { PRIVATE_FILE_MODE } from '../util/private-files.js';
 import { createSemaphore } from '../util/semaphore.js';
 import { refuseSystemFolder, refuseSystemPath } from './system-paths.js';
-import { forgetThumbnail, thumbnailOf } from './thumbnails.js';
 import { makeUploadDir } from './upload-dirs.js';
 
 export const MAX_PARALLEL_IMPORTS = 2;
@@ -152,7 +151,6 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
       if (req.confirm !== true) throw new AppError('bad_request', 'deleting a case needs confirm: true');
       const { sha256 } = store.deleteCase(req.imageId);
       d.library.remove(sha256);
-      forgetThumbnail(d.library, sha256);
       return { deleted: req.imageId };
     },
     async 'cases.get'(req) {
@@ -160,8 +158,7 @@ export function createHandlers(d: HandlerDeps): ApiHandlers {
     },
     async 'cases.thumbnail'(req) {
       const c = store.getCase(req.imageId);
-      const t = await thumbnailOf(d.library, c.image.sha256, c.image.sourcePath);
-      return { mimeType: t.mimeType, width: t.width, height: t.height, dataBase64: t.bytes.toString('base64') };
+      return { mimeType: 'image/jpeg', dataBase64: (await d.library.thumbnail(c.image.sha256, c.image.sourcePath)).toString('base64') };
     },
     async 'patients.timeline'(req) {
       return patientTimeline(store, req.imageId);

@@ -3,13 +3,15 @@
 // Whenever a case's pixels are read, the bytes read are checked against the hash the case was
 // imported with: a file changed or replaced under the same name is a clear state of the case
 // (image_changed), a file gone is another (image_missing), and another image is never shown.
+// A film's preview for the case list is kept beside its copy, made once and removed with it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/errors.js';
 import type { DecodedImage } from '../imaging/types.js';
 import { importImage } from '../imaging/import.js';
-import { copyPrivateFile, makePrivateDir } from '../util/private-files.js';
+import { copyPrivateFile, makePrivateDir, writePrivateFile } from '../util/private-files.js';
 import { sha256Hex } from '../util/sha256.js';
+import { renderThumbnail } from './thumbnails.js';
 
 export interface ImageLibrary {
   folder: string;
@@ -22,7 +24,9 @@ export interface ImageLibrary {
   verify(img: Pick<DecodedImage, 'sha256'>, sha256: string, fallback: string): void;
   /** the case's original found again: kept in the library if its bytes have that hash, else refused */
   relink(file: string, sha256: string, shown?: string): void;
-  /** the library's copy removed (its case was deleted) */
+  /** the film's preview (JPEG bytes): made from the checked film the first time, then kept */
+  thumbnail(sha256: string, fallback: string): Promise<Buffer>;
+  /** the library's copy and its preview removed (its case was deleted) */
   remove(sha256: string): void;
 }
 
@@ -32,6 +36,7 @@ export function createImageLibrary(folder: string, cacheSize = 4): ImageLibrary 
   makePrivateDir(folder);
   const cache = new Map<string, Promise<DecodedImage>>();
   const target = (sha: string) => path.join(folder, sha);
+  const preview = (sha: string) => path.join(folder, 'thumbnails', `${sha}.jpg`);
   const pathFor = (sha256: string, fallback: string) => {
     const p = target(sha256);
     return fs.existsSync(p) ? p : fallback;
@@ -79,7 +84,16 @@ export function createImageLibrary(folder: string, cacheSize = 4): ImageLibrary 
     remove(sha256) {
       if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('bad_request', 'not an image hash');
       fs.rmSync(target(sha256), { force: true });
+      fs.rmSync(preview(sha256), { force: true });
       cache.delete(sha256);
+    },
+    async thumbnail(sha256, fallback) {
+      const file = preview(sha256);
+      if (fs.existsSync(file)) return fs.readFileSync(file);
+      // a film decoded only for its preview stays out of the cache the viewer and detection use
+      const bytes = await renderThumbnail(await (cache.get(sha256) ?? read(sha256, fallback)));
+      writePrivateFile(file, bytes);
+      return bytes;
     },
     load(sha256, fallback) {
       let hit = cache.get(sha256);

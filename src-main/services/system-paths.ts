@@ -18,6 +18,17 @@ const SYSTEM_TREES = ['/proc', '/sys', '/dev', '/run', '/boot', '/etc', '/root',
 const TEMPORARY = ['/var/tmp', '/var/folders', '/private/var/folders', '/private/var/tmp'];
 const WINDOWS_TREES = /^[a-z]:\\(windows|program files( \(x86\))?|programdata)\\/i;
 
+/** the path made absolute, and where it really is once links are followed (itself when nothing is
+ *  there: what does not exist is the caller's to report, or is judged by its name alone) */
+function whereItIs(p: string): { abs: string; real: string } {
+  const abs = path.resolve(p);
+  try {
+    return { abs, real: fs.realpathSync(abs) };
+  } catch {
+    return { abs, real: abs };
+  }
+}
+
 const under = (p: string, root: string) => p === root || p.startsWith(`${root}/`);
 
 function inSystemTree(p: string): boolean {
@@ -29,13 +40,7 @@ function inSystemTree(p: string): boolean {
 
 /** Refuses a folder no batch or watch should walk: a system folder, or anything under a virtual one. */
 export function refuseSystemFolder(dir: string): void {
-  const abs = path.resolve(dir);
-  let real = abs;
-  try {
-    real = fs.realpathSync(abs);
-  } catch {
-    // a folder that does not exist is the caller's to report
-  }
+  const { real } = whereItIs(dir);
   const posix = real.replace(/\/+$/, '') || '/';
   const isSystem = SYSTEM_FOLDERS.includes(posix) || VIRTUAL.some((v) => posix.startsWith(`${v}/`)) || WINDOWS_SYSTEM.test(real);
   if (isSystem) throw new AppError('bad_request', `${dir} is a system folder, not a folder of radiographs: choose the folder the images are in`, { path: dir });
@@ -45,13 +50,7 @@ export function refuseSystemFolder(dir: string): void {
  *  (when it exists) by where it really is, with one message either way: whether anything is there
  *  is not told. For paths an API caller names; the command line's user may walk where they like. */
 export function refuseSystemPath(file: string): void {
-  const abs = path.resolve(file);
-  let real = abs;
-  try {
-    real = fs.realpathSync(abs);
-  } catch {
-    // nothing there: the name alone decides, below, with the same words
-  }
+  const { abs, real } = whereItIs(file);
   if (inSystemTree(abs) || inSystemTree(real)) {
     throw new AppError('bad_request', `${file} is in a system folder, where no radiograph is imported from: choose where the images are kept`, { path: file });
   }

@@ -311,7 +311,7 @@ export const API = {
   /** a small preview of the case's film for the case list (made once, then kept) */
   'cases.thumbnail': {
     request: ImageRef,
-    response: z.object({ mimeType: z.literal('image/jpeg'), width: z.number().int().positive(), height: z.number().int().positive(), dataBase64: z.string().min(1) }),
+    response: z.object({ mimeType: z.literal('image/jpeg'), dataBase64: z.string().min(1) }),
   },
   /** the case's patient and all their studies in date order (T0, T1 ...) */
   'patients.timeline': { request: ImageRef, response: TimelineSchema },
